@@ -1,0 +1,292 @@
+"""Segmentation (pure text logic): Document -> clause tree by the document's own numbering.
+
+Lines are read in order; a grammar rule that matches the start of a line, and whose number
+continues its sequence, opens a clause; other lines belong to the innermost open clause.
+Every clause spans a contiguous stretch of the body text: its own lines and its descendants'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from statistics import median
+
+from .grammars import Grammar, Rule, choose_grammar, nist_ref
+from .textnorm import is_cjk
+from .types import Clause, Document, Footnote, Line, Segmentation
+
+_SENTENCE_END = re.compile(r"[.;:!?。；：！？]\s*$")
+_HYPHEN_END = re.compile(r"[A-Za-zÀ-ÿ]-$")
+
+
+@dataclass
+class _Node:
+    """Mutable while the tree is built; turned into frozen Clause records at the end."""
+
+    kind: str
+    level: int
+    path: str
+    ref: str
+    title: str = ""
+    rule: Rule | None = None
+    family: str = ""
+    ordinal: int = 0
+    parent: _Node | None = None
+    first_line: int = -1
+    last_line: int = -1
+    children: list[_Node] = field(default_factory=list)
+    last_of: dict[str, int] = field(default_factory=dict)  # family -> last ordinal among children
+
+
+def _heading_like(line: Line, body_size: float, m: re.Match[str]) -> bool:
+    if line.bold or line.size >= body_size + 0.8:
+        return True
+    title = (m.groupdict().get("title") or "").strip()
+    return not title or (len(title) <= 80 and not _SENTENCE_END.search(title))
+
+
+class _Builder:
+    def __init__(self, doc: Document, grammar: Grammar) -> None:
+        self.doc = doc
+        self.grammar = grammar
+        self.root = _Node("document", 0, "doc", doc.title, title=doc.title)
+        self.stack: list[_Node] = [self.root]
+        self.by_path: dict[str, _Node] = {"doc": self.root}
+        self.global_last: dict[str, int] = {}
+        self.zone = "preamble" if grammar.barriers else "body"
+        self.starts: set[int] = set()  # line indices that open a clause
+        self.pending_title: tuple[_Node, int] | None = None
+        self.order: list[_Node] = [self.root]
+
+    # -- matching
+    def _family(self, rule: Rule, m: re.Match[str]) -> str:
+        fn = m.groupdict().get("fn")
+        return f"{rule.name}:{fn}" if fn else rule.name
+
+    def _parent_for(self, rule: Rule, m: re.Match[str], label: str) -> _Node | None:
+        if rule.name == "nist-subcategory":
+            return self.by_path.get(f"{m.group('fn').lower()}-{label.split('.')[0]}")
+        if rule.parent_by_label is not None:
+            want = rule.parent_by_label(label)
+            return next((n for n in reversed(self.stack) if n.path == want), None)
+        for n in reversed(self.stack):
+            if n.level < rule.level:
+                return n
+        return self.root
+
+    def _match(self, line: Line) -> tuple[Rule, re.Match[str], _Node, str, int] | None:
+        for rule in self.grammar.rules:
+            m = rule.pattern.match(line.text)
+            if not m:
+                continue
+            if rule.zone and rule.zone != self.zone:
+                continue
+            if rule.heading_like and not _heading_like(line, self.doc.body_size, m):
+                continue
+            if rule.name == "annex-point" and not any(n.kind == "annex" for n in self.stack):
+                continue
+            if rule.name in ("paragraph", "point-num") and not any(n.kind == "article" for n in self.stack):
+                continue
+            label = m.group("label")
+            ordinal = rule.ordinal(label)
+            if ordinal is None:
+                continue
+            parent = self._parent_for(rule, m, label)
+            if parent is None:
+                continue
+            family = self._family(rule, m)
+            last = self.global_last.get(family) if rule.scope == "global" else parent.last_of.get(family)
+            if (last is None and ordinal not in rule.first) or (last is not None and ordinal != last + 1):
+                continue
+            return rule, m, parent, label, ordinal
+        return None
+
+    def _open(self, i: int, rule: Rule, m: re.Match[str], parent: _Node, label: str, ordinal: int) -> None:
+        if rule.name.startswith("nist-"):
+            path, ref = nist_ref(m)
+        else:
+            path = rule.path(parent.path, parent.ref, label)
+            ref = rule.ref(parent.path, parent.ref, label)
+        if path in self.by_path:  # a duplicate number: keep ids unique and stable
+            k = 2
+            while f"{path}~{k}" in self.by_path:
+                k += 1
+            path = f"{path}~{k}"
+        title = ""
+        if rule.title_inline:
+            title = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", (m.groupdict().get("title") or "").strip())
+        node = _Node(rule.kind, rule.level, path, ref, title=title, rule=rule,
+                     family=self._family(rule, m), ordinal=ordinal, parent=parent, first_line=i, last_line=i)
+        parent.children.append(node)
+        parent.last_of[node.family] = ordinal
+        self.global_last[node.family] = ordinal
+        chain = []
+        n: _Node | None = parent
+        while n is not None:
+            chain.append(n)
+            n = n.parent
+        self.stack = list(reversed(chain)) + [node]
+        self.by_path[path] = node
+        self.order.append(node)
+        self.starts.add(i)
+        if rule.kind == "article" or rule.kind in ("chapter", "annex") and not rule.title_inline:
+            self.zone = "body"
+        self.pending_title = (node, rule.title_next) if rule.title_next else None
+
+    def _text_node(self, i: int, kind: str, path: str, ref: str) -> None:
+        node = _Node(kind, 1, path, ref, parent=self.root, first_line=i, last_line=i)
+        self.root.children.append(node)
+        self.stack = [self.root, node]
+        self.by_path[path] = node
+        self.order.append(node)
+        self.starts.add(i)
+
+    def feed(self, i: int, line: Line, block_start: bool) -> None:
+        text = line.text
+        if self.pending_title is not None:
+            node, left = self.pending_title
+            first = not node.title
+            titled = first and len(text) < 200 or (line.bold or text.isupper())
+            if left > 0 and titled and self._match(line) is None:
+                node.title = (node.title + " " + text).strip().rstrip("`´'")
+                node.last_line = i
+                self.pending_title = (node, left - 1)
+                self._extend(i)
+                return
+            self.pending_title = None
+        for barrier in self.grammar.barriers:
+            if barrier.match(text):
+                self.zone = "body"
+                self._text_node(i, "text", "enacting-terms", "Enacting terms")
+                return
+        hit = self._match(line)
+        if hit is not None:
+            self._open(i, *hit)
+            return
+        top = self.stack[-1]
+        if block_start and top.level in self.grammar.list_levels:
+            # An unnumbered paragraph after a list belongs to the list's parent.
+            while len(self.stack) > 1 and self.stack[-1].level in self.grammar.list_levels:
+                self.stack.pop()
+        if self.grammar.paragraphs and block_start and not line.bold:
+            owner = self.stack[-1]
+            k = sum(1 for c in owner.children if c.kind == "text") + 1
+            node = _Node("text", owner.level + 50, f"{owner.path}.p{k}" if owner.path != "doc" else f"p{k}",
+                         f"{owner.ref}, para {k}" if owner is not self.root else f"para {k}",
+                         parent=owner, first_line=i, last_line=i)
+            owner.children.append(node)
+            self.stack.append(node)
+            self.by_path[node.path] = node
+            self.order.append(node)
+            self.starts.add(i)
+            return
+        self._extend(i)
+
+    def _extend(self, i: int) -> None:
+        for n in self.stack:
+            n.last_line = max(n.last_line, i)
+        if self.root.first_line < 0:
+            self.root.first_line = i
+
+
+def _block_starts(lines: tuple[Line, ...]) -> list[bool]:
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and a.column == b.column]
+    usual = median(gaps) if gaps else 0.0
+    limit = max(3.0, 1.6 * usual if usual > 0 else 3.0)
+    out = [True]
+    for a, b in zip(lines, lines[1:]):
+        if a.page != b.page:
+            out.append(bool(_SENTENCE_END.search(a.text)) and not b.text[:1].islower())
+        elif a.column != b.column:
+            out.append(True)
+        else:
+            out.append(b.top - a.bottom > limit or b.size != a.size and abs(b.size - a.size) > 1)
+    return out
+
+
+def _assemble(lines: tuple[Line, ...], starts: set[int], blocks: list[bool]) -> tuple[str, list[int], list[int]]:
+    """Body text with one separator per line break: newline at clause and block starts,
+    nothing inside a hyphenated word or between CJK characters, else a space."""
+    parts: list[str] = []
+    begin: list[int] = []
+    end: list[int] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        text = line.text
+        if i > 0:
+            prev = parts[-1]
+            if i in starts or blocks[i]:
+                sep = "\n"
+            elif _HYPHEN_END.search(prev) and text[:1].islower():
+                parts[-1] = prev[:-1]
+                pos -= 1
+                end[-1] -= 1
+                sep = ""
+            elif is_cjk(prev[-1]) and is_cjk(text[0]):
+                sep = ""
+            else:
+                sep = " "
+            parts.append(sep)
+            pos += len(sep)
+        begin.append(pos)
+        parts.append(text)
+        pos += len(text)
+        end.append(pos)
+    return "".join(parts), begin, end
+
+
+def _content_hash(kind: str, ref: str, title: str, text: str) -> str:
+    return hashlib.sha256(f"{kind}\x1f{ref}\x1f{title}\x1f{text}".encode()).hexdigest()[:32]
+
+
+def segment(doc: Document, grammar: Grammar | None = None) -> Segmentation:
+    grammar = grammar or choose_grammar(doc.lines, doc.language)
+    b = _Builder(doc, grammar)
+    blocks = _block_starts(doc.lines)
+    for i, line in enumerate(doc.lines):
+        b.feed(i, line, blocks[i])
+    text, begin, end = _assemble(doc.lines, b.starts, blocks)
+
+    clauses: list[Clause] = []
+    for order, node in enumerate(b.order):
+        if node is b.root:
+            start, stop, p0, p1 = 0, len(text), 1, max(doc.page_count, 1)
+            if doc.lines:
+                p0, p1 = doc.lines[0].page, doc.lines[-1].page
+        else:
+            start, stop = begin[node.first_line], end[node.last_line]
+            p0, p1 = doc.lines[node.first_line].page, doc.lines[node.last_line].page
+        body = text[start:stop]
+        clauses.append(
+            Clause(
+                doc=doc.slug,
+                id=f"{doc.slug}:{node.path}",
+                ref=node.ref or node.title or doc.slug,
+                kind=node.kind,
+                title=node.title,
+                text=body,
+                parent=f"{doc.slug}:{node.parent.path}" if node.parent is not None else None,
+                order=order,
+                page_start=p0,
+                page_end=p1,
+                start=start,
+                end=stop,
+                content_hash=_content_hash(node.kind, node.ref, node.title, body),
+            )
+        )
+    return Segmentation(grammar.scheme, text, tuple(clauses), _link_footnotes(doc.footnotes, clauses))
+
+
+def _link_footnotes(notes: tuple[Footnote, ...], clauses: list[Clause]) -> tuple[Footnote, ...]:
+    """Link each footnote to the innermost clause on its page whose text cites its marker."""
+    out = []
+    for note in notes:
+        marker = note.label if note.label.startswith(("(", "[")) else f"({note.label})"
+        best: Clause | None = None
+        for c in clauses:
+            if c.page_start <= note.page <= c.page_end and (marker in c.text or note.label in c.text):
+                if best is None or (c.end - c.start) <= (best.end - best.start):
+                    best = c
+        out.append(replace(note, clause_id=best.id if best else None))
+    return tuple(out)
