@@ -12,14 +12,15 @@ import typer
 from .errors import NormScopeError
 from .settings import Settings, load_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Read AI standards and policy at clause level.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Read AI standards and policy at clause level.")
 
 _state: dict[str, Settings] = {}
 
 
 @app.callback()
-def main(home: Path = typer.Option(None, "--home", help="Store folder (env NORMSCOPE_HOME, default ./.normscope).")) -> None:
+def main(
+    home: Path = typer.Option(None, "--home", help="Store folder (env NORMSCOPE_HOME, default ./.normscope)."),
+) -> None:
     _state["settings"] = load_settings(home)
 
 

@@ -70,12 +70,15 @@ class PdfplumberBackend:
         except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
             raise BadInputError(str(path), "encrypted PDF (a password is needed)") from exc
         except PDFSyntaxError as exc:
-            raise BadInputError(str(path), f"damaged or truncated PDF ({exc})") from exc
+            raise BadInputError(str(path), f"damaged or truncated PDF ({' '.join(str(exc).split())})") from exc
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on broken files
-            name = type(exc).__name__
+            # pdfplumber wraps pdfminer's error as PdfminerException(original): classify the original.
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+            name = type(inner).__name__
             if "Password" in name or "Encrypt" in name:
                 raise BadInputError(str(path), "encrypted PDF (a password is needed)") from exc
-            raise BadInputError(str(path), f"damaged or truncated PDF ({name}: {exc})") from exc
+            detail = " ".join(str(inner).split())  # one line, whatever the library put in the message
+            raise BadInputError(str(path), f"damaged or truncated PDF ({name}: {detail})") from exc
         if n == 0:
             raise BadInputError(str(path), "PDF has no pages")
         return n, normalize(str(title)).strip()

@@ -56,14 +56,27 @@ def _join(parent: str, part: str) -> str:
 
 _EU_WORDS = {
     "en": {
-        "chapter": "CHAPTER", "section": "SECTION", "article": "Article", "annex": "ANNEX",
-        "Chapter": "Chapter", "Section": "Section", "Recital": "Recital", "Annex": "Annex",
-        "point": "point", "adopted": r"HAVE ADOPTED THIS (REGULATION|DIRECTIVE|DECISION):?",
+        "chapter": "CHAPTER",
+        "section": "SECTION",
+        "article": "Article",
+        "annex": "ANNEX",
+        "Chapter": "Chapter",
+        "Section": "Section",
+        "Recital": "Recital",
+        "Annex": "Annex",
+        "point": "point",
+        "adopted": r"HAVE ADOPTED THIS (REGULATION|DIRECTIVE|DECISION):?",
         "whereas": r"Whereas:",
     },
     "de": {
-        "chapter": "KAPITEL", "section": "ABSCHNITT", "article": "Artikel", "annex": "ANHANG",
-        "Chapter": "Kapitel", "Section": "Abschnitt", "Recital": "Erwägungsgrund", "Annex": "Anhang",
+        "chapter": "KAPITEL",
+        "section": "ABSCHNITT",
+        "article": "Artikel",
+        "annex": "ANHANG",
+        "Chapter": "Kapitel",
+        "Section": "Abschnitt",
+        "Recital": "Erwägungsgrund",
+        "Annex": "Anhang",
         "point": "Nummer",
         "adopted": r"HABEN FOLGENDE (VERORDNUNG|RICHTLINIE|BESCHLUSS) ERLASSEN:?",
         "whereas": r"in Erwägung nachstehender Gründe:",
@@ -98,25 +111,70 @@ def eu_grammar(lang: str) -> Grammar:
         sub_point = (r"^\((?P<label>[ivxl]{1,6})\)\s+\S", _cite("{pr}({lb})"))
         annex_point = (r"^(?P<label>\d{1,3})\.\s+\S", _cite("{pr}, point {lb}"))
     rules = (
-        Rule("recital", "recital", 1, _rx(r"^\((?P<label>\d{1,3})\)\s+\S"), integer,
-             lambda pp, pr, lb: f"rct-{lb}", _cite(w["Recital"] + " {lb}"),
-             scope="global", zone="preamble"),
-        Rule("chapter", "chapter", 1, _rx(rf"^{w['chapter']} (?P<label>[IVXLC]+)$"), roman,
-             lambda pp, pr, lb: f"chap-{roman(lb)}", _cite(w["Chapter"] + " {lb}"),
-             scope="global", title_next=2),
-        Rule("annex", "annex", 1, _rx(rf"^{w['annex']} (?P<label>[IVXLC]+)$"), roman,
-             lambda pp, pr, lb: f"anx-{roman(lb)}", _cite(w["Annex"] + " {lb}"),
-             scope="global", title_next=3),
-        Rule("section", "section", 2, _rx(rf"^{w['section']} (?P<label>\d+)$"), integer,
-             lambda pp, pr, lb: _join(pp, f"sec-{lb}"), _cite("{pr}, " + w["Section"] + " {lb}"),
-             title_next=2),
-        Rule("annex-section", "section", 2,
-             _rx(rf"^{w['Section']} (?P<label>[A-Z])(?:[.\s—–-]+(?P<title>.*))?$"),
-             lambda lb: ord(lb) - 64, lambda pp, pr, lb: _join(pp, f"sec-{lb.lower()}"),
-             _cite("{pr}, " + w["Section"] + " {lb}"), title_inline=True),
-        Rule("article", "article", 3, _rx(rf"^{w['article']} (?P<label>\d{{1,3}}[a-z]?)$"), integer,
-             lambda pp, pr, lb: f"art-{lb}", _cite(w["article"] + " {lb}"),
-             scope="global", title_next=2),
+        Rule(
+            "recital",
+            "recital",
+            1,
+            _rx(r"^\((?P<label>\d{1,3})\)\s+\S"),
+            integer,
+            lambda pp, pr, lb: f"rct-{lb}",
+            _cite(w["Recital"] + " {lb}"),
+            scope="global",
+            zone="preamble",
+        ),
+        Rule(
+            "chapter",
+            "chapter",
+            1,
+            _rx(rf"^{w['chapter']} (?P<label>[IVXLC]+)$"),
+            roman,
+            lambda pp, pr, lb: f"chap-{roman(lb)}",
+            _cite(w["Chapter"] + " {lb}"),
+            scope="global",
+            title_next=2,
+        ),
+        Rule(
+            "annex",
+            "annex",
+            1,
+            _rx(rf"^{w['annex']} (?P<label>[IVXLC]+)$"),
+            roman,
+            lambda pp, pr, lb: f"anx-{roman(lb)}",
+            _cite(w["Annex"] + " {lb}"),
+            scope="global",
+            title_next=3,
+        ),
+        Rule(
+            "section",
+            "section",
+            2,
+            _rx(rf"^{w['section']} (?P<label>\d+)$"),
+            integer,
+            lambda pp, pr, lb: _join(pp, f"sec-{lb}"),
+            _cite("{pr}, " + w["Section"] + " {lb}"),
+            title_next=2,
+        ),
+        Rule(
+            "annex-section",
+            "section",
+            2,
+            _rx(rf"^{w['Section']} (?P<label>[A-Z])(?:[.\s—–-]+(?P<title>.*))?$"),
+            lambda lb: ord(lb) - 64,
+            lambda pp, pr, lb: _join(pp, f"sec-{lb.lower()}"),
+            _cite("{pr}, " + w["Section"] + " {lb}"),
+            title_inline=True,
+        ),
+        Rule(
+            "article",
+            "article",
+            3,
+            _rx(rf"^{w['article']} (?P<label>\d{{1,3}}[a-z]?)$"),
+            integer,
+            lambda pp, pr, lb: f"art-{lb}",
+            _cite(w["article"] + " {lb}"),
+            scope="global",
+            title_next=2,
+        ),
         Rule("annex-point", "point", 4, _rx(annex_point[0]), integer, _child, annex_point[1]),
         Rule("paragraph", "paragraph", 4, _rx(para[0]), integer, _child, para[1], zone="body"),
         Rule("point-num", "point", 5, _rx(num_point[0]), integer, _child, num_point[1], zone="body"),
@@ -130,6 +188,7 @@ def eu_grammar(lang: str) -> Grammar:
         list_levels=frozenset({5, 6, 7}),
     )
 
+
 # ------------------------------------------------------------------ Chinese law and guidance
 
 _ZH_NUM = "一二三四五六七八九十百零〇两"
@@ -137,18 +196,55 @@ _ZH_NUM = "一二三四五六七八九十百零〇两"
 
 def zh_grammar() -> Grammar:
     rules = (
-        Rule("chapter", "chapter", 1, _rx(rf"^第(?P<label>[{_ZH_NUM}]+)章\s*(?P<title>.*)$"), chinese,
-             lambda pp, pr, lb: f"chap-{chinese(lb)}", lambda pp, pr, lb: f"第{lb}章",
-             scope="global", title_inline=True),
-        Rule("section", "section", 2, _rx(rf"^第(?P<label>[{_ZH_NUM}]+)节\s*(?P<title>.*)$"), chinese,
-             lambda pp, pr, lb: _join(pp, f"sec-{chinese(lb)}"), lambda pp, pr, lb: f"{pr}第{lb}节",
-             title_inline=True),
-        Rule("article", "article", 3, _rx(rf"^第(?P<label>[{_ZH_NUM}]+)条"), chinese,
-             lambda pp, pr, lb: f"art-{chinese(lb)}", lambda pp, pr, lb: f"第{lb}条", scope="global"),
-        Rule("item", "point", 5, _rx(rf"^[（(](?P<label>[{_ZH_NUM}]+)[）)]"), chinese,
-             lambda pp, pr, lb: _join(pp, str(chinese(lb))), lambda pp, pr, lb: f"{pr}第（{lb}）项"),
-        Rule("subitem", "point", 6, _rx(r"^(?P<label>\d{1,2})[.．、]"), integer,
-             lambda pp, pr, lb: _join(pp, lb), lambda pp, pr, lb: f"{pr}第{lb}目"),
+        Rule(
+            "chapter",
+            "chapter",
+            1,
+            _rx(rf"^第(?P<label>[{_ZH_NUM}]+)章\s*(?P<title>.*)$"),
+            chinese,
+            lambda pp, pr, lb: f"chap-{chinese(lb)}",
+            lambda pp, pr, lb: f"第{lb}章",
+            scope="global",
+            title_inline=True,
+        ),
+        Rule(
+            "section",
+            "section",
+            2,
+            _rx(rf"^第(?P<label>[{_ZH_NUM}]+)节\s*(?P<title>.*)$"),
+            chinese,
+            lambda pp, pr, lb: _join(pp, f"sec-{chinese(lb)}"),
+            lambda pp, pr, lb: f"{pr}第{lb}节",
+            title_inline=True,
+        ),
+        Rule(
+            "article",
+            "article",
+            3,
+            _rx(rf"^第(?P<label>[{_ZH_NUM}]+)条"),
+            chinese,
+            lambda pp, pr, lb: f"art-{chinese(lb)}",
+            lambda pp, pr, lb: f"第{lb}条",
+            scope="global",
+        ),
+        Rule(
+            "item",
+            "point",
+            5,
+            _rx(rf"^[（(](?P<label>[{_ZH_NUM}]+)[）)]"),
+            chinese,
+            lambda pp, pr, lb: _join(pp, str(chinese(lb))),
+            lambda pp, pr, lb: f"{pr}第（{lb}）项",
+        ),
+        Rule(
+            "subitem",
+            "point",
+            6,
+            _rx(r"^(?P<label>\d{1,2})[.．、]"),
+            integer,
+            lambda pp, pr, lb: _join(pp, lb),
+            lambda pp, pr, lb: f"{pr}第{lb}目",
+        ),
     )
     return Grammar("zh-law", rules, list_levels=frozenset({5, 6}))
 
@@ -156,14 +252,37 @@ def zh_grammar() -> Grammar:
 def zh_outline_grammar() -> Grammar:
     """Chinese guidance without articles: 一、 (一) 1. 1.1 outlines."""
     rules = (
-        Rule("part", "heading", 1, _rx(rf"^(?P<label>[{_ZH_NUM}]+)、\s*(?P<title>.*)$"), chinese,
-             lambda pp, pr, lb: f"part-{chinese(lb)}", lambda pp, pr, lb: f"{lb}、",
-             scope="global", title_inline=True, heading_like=True),
-        Rule("subpart", "heading", 2, _rx(rf"^[（(](?P<label>[{_ZH_NUM}]+)[）)]\s*(?P<title>.*)$"),
-             chinese, lambda pp, pr, lb: _join(pp, str(chinese(lb))),
-             lambda pp, pr, lb: f"{pr}（{lb}）", title_inline=True),
-        Rule("item", "clause", 3, _rx(r"^(?P<label>\d{1,2})[.．、]\s*(?P<title>\S.*)$"), integer,
-             lambda pp, pr, lb: _join(pp, lb), lambda pp, pr, lb: f"{pr}{lb}."),
+        Rule(
+            "part",
+            "heading",
+            1,
+            _rx(rf"^(?P<label>[{_ZH_NUM}]+)、\s*(?P<title>.*)$"),
+            chinese,
+            lambda pp, pr, lb: f"part-{chinese(lb)}",
+            lambda pp, pr, lb: f"{lb}、",
+            scope="global",
+            title_inline=True,
+            heading_like=True,
+        ),
+        Rule(
+            "subpart",
+            "heading",
+            2,
+            _rx(rf"^[（(](?P<label>[{_ZH_NUM}]+)[）)]\s*(?P<title>.*)$"),
+            chinese,
+            lambda pp, pr, lb: _join(pp, str(chinese(lb))),
+            lambda pp, pr, lb: f"{pr}（{lb}）",
+            title_inline=True,
+        ),
+        Rule(
+            "item",
+            "clause",
+            3,
+            _rx(r"^(?P<label>\d{1,2})[.．、]\s*(?P<title>\S.*)$"),
+            integer,
+            lambda pp, pr, lb: _join(pp, lb),
+            lambda pp, pr, lb: f"{pr}{lb}.",
+        ),
     )
     return Grammar("zh-outline", rules, list_levels=frozenset({3}))
 
@@ -181,27 +300,50 @@ def _std_rules() -> tuple[Rule, ...]:
     for depth in range(1, 6):
         num = r"\d{1,2}" + r"\.\d{1,2}" * (depth - 1)
         out.append(
-            Rule(f"h{depth}", "clause", depth,
-                 _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
-                 lambda lb: int(lb.rstrip(".").split(".")[-1]),
-                 lambda pp, pr, lb: lb, lambda pp, pr, lb: lb,
-                 first=(0, 1) if depth == 1 else (1,), title_inline=True, heading_like=True,
-                 parent_by_label=_std_parent if depth > 1 else None, scope="global" if depth == 1 else "parent")
+            Rule(
+                f"h{depth}",
+                "clause",
+                depth,
+                _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
+                lambda lb: int(lb.rstrip(".").split(".")[-1]),
+                lambda pp, pr, lb: lb,
+                lambda pp, pr, lb: lb,
+                first=(0, 1) if depth == 1 else (1,),
+                title_inline=True,
+                heading_like=True,
+                parent_by_label=_std_parent if depth > 1 else None,
+                scope="global" if depth == 1 else "parent",
+            )
         )
     out.append(
-        Rule("annex", "annex", 1,
-             _rx(r"^(?:附\s*录|Annex|Appendix|ANNEX|APPENDIX)\s*(?P<label>[A-Z])\b\s*(?P<title>.*)$"),
-             lambda lb: ord(lb) - 64, lambda pp, pr, lb: f"anx-{lb.lower()}",
-             lambda pp, pr, lb: f"Annex {lb}", scope="global", title_inline=True, heading_like=True)
+        Rule(
+            "annex",
+            "annex",
+            1,
+            _rx(r"^(?:附\s*录|Annex|Appendix|ANNEX|APPENDIX)\s*(?P<label>[A-Z])\b\s*(?P<title>.*)$"),
+            lambda lb: ord(lb) - 64,
+            lambda pp, pr, lb: f"anx-{lb.lower()}",
+            lambda pp, pr, lb: f"Annex {lb}",
+            scope="global",
+            title_inline=True,
+            heading_like=True,
+        )
     )
     for depth in range(1, 4):
         num = r"[A-Z]" + r"\.\d{1,2}" * depth
         out.append(
-            Rule(f"a{depth}", "clause", depth + 1,
-                 _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
-                 lambda lb: int(lb.split(".")[-1]), lambda pp, pr, lb: lb, lambda pp, pr, lb: lb,
-                 title_inline=True, heading_like=True,
-                 parent_by_label=(lambda lb: f"anx-{lb[0].lower()}") if depth == 1 else _std_parent)
+            Rule(
+                f"a{depth}",
+                "clause",
+                depth + 1,
+                _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
+                lambda lb: int(lb.split(".")[-1]),
+                lambda pp, pr, lb: lb,
+                lambda pp, pr, lb: lb,
+                title_inline=True,
+                heading_like=True,
+                parent_by_label=(lambda lb: f"anx-{lb[0].lower()}") if depth == 1 else _std_parent,
+            )
         )
     return tuple(out)
 
@@ -211,31 +353,58 @@ _NIST_FN = r"(?P<fn>GOVERN|MAP|MEASURE|MANAGE)"
 
 def _nist_rules() -> tuple[Rule, ...]:
     return (
-        Rule("nist-category", "clause", 7, _rx(rf"^{_NIST_FN} (?P<label>\d{{1,2}}):"),
-             integer, lambda pp, pr, lb: "", lambda pp, pr, lb: "", first=(1,)),
-        Rule("nist-subcategory", "clause", 8, _rx(rf"^{_NIST_FN} (?P<label>\d{{1,2}}\.\d{{1,2}}):"),
-             lambda lb: int(lb.split(".")[1]), lambda pp, pr, lb: "", lambda pp, pr, lb: ""),
+        Rule(
+            "nist-category",
+            "clause",
+            7,
+            _rx(rf"^{_NIST_FN} (?P<label>\d{{1,2}}):"),
+            integer,
+            lambda pp, pr, lb: "",
+            lambda pp, pr, lb: "",
+            first=(1,),
+        ),
+        Rule(
+            "nist-subcategory",
+            "clause",
+            8,
+            _rx(rf"^{_NIST_FN} (?P<label>\d{{1,2}}\.\d{{1,2}}):"),
+            lambda lb: int(lb.split(".")[1]),
+            lambda pp, pr, lb: "",
+            lambda pp, pr, lb: "",
+        ),
     )
 
 
 def _list_rules(base: int) -> tuple[Rule, ...]:
     return (
-        Rule("item-a", "point", base, _rx(r"^(?P<label>[a-z])[)）]\s*\S"), letter,
-             lambda pp, pr, lb: _join(pp, lb), lambda pp, pr, lb: f"{pr} {lb})"),
-        Rule("item-1", "point", base + 1, _rx(r"^(?P<label>\d{1,2})[)）]\s*\S"), integer,
-             lambda pp, pr, lb: _join(pp, lb), lambda pp, pr, lb: f"{pr} {lb})"),
+        Rule(
+            "item-a",
+            "point",
+            base,
+            _rx(r"^(?P<label>[a-z])[)）]\s*\S"),
+            letter,
+            lambda pp, pr, lb: _join(pp, lb),
+            lambda pp, pr, lb: f"{pr} {lb})",
+        ),
+        Rule(
+            "item-1",
+            "point",
+            base + 1,
+            _rx(r"^(?P<label>\d{1,2})[)）]\s*\S"),
+            integer,
+            lambda pp, pr, lb: _join(pp, lb),
+            lambda pp, pr, lb: f"{pr} {lb})",
+        ),
     )
 
 
 def standard_grammar(nist: bool = False) -> Grammar:
     rules = _std_rules() + (_nist_rules() if nist else ()) + _list_rules(10)
-    return Grammar("nist-framework" if nist else "standard", rules,
-                   list_levels=frozenset({10, 11}), paragraphs=False)
+    return Grammar("nist-framework" if nist else "standard", rules, list_levels=frozenset({10, 11}), paragraphs=False)
 
 
 def generic_grammar() -> Grammar:
-    return Grammar("generic", _std_rules() + _list_rules(10), list_levels=frozenset({10, 11}),
-                   paragraphs=True)
+    return Grammar("generic", _std_rules() + _list_rules(10), list_levels=frozenset({10, 11}), paragraphs=True)
 
 
 # ------------------------------------------------------------------ choosing a grammar
@@ -272,5 +441,15 @@ def nist_ref(label_match: re.Match[str]) -> tuple[str, str]:
     return f"{fn.lower()}-{lb}", f"{fn} {lb}"
 
 
-__all__ = ["Grammar", "Rule", "choose_grammar", "eu_grammar", "generic_grammar", "nist_ref",
-           "standard_grammar", "to_roman", "zh_grammar", "zh_outline_grammar"]
+__all__ = [
+    "Grammar",
+    "Rule",
+    "choose_grammar",
+    "eu_grammar",
+    "generic_grammar",
+    "nist_ref",
+    "standard_grammar",
+    "to_roman",
+    "zh_grammar",
+    "zh_outline_grammar",
+]

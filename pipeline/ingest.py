@@ -1,9 +1,9 @@
 """The main flow: PDF -> pages -> cleaned document -> clauses -> store, one file at a time.
 
-    pages, meta_title = extract_pages(path)       # extract.py  (pdfplumber)
-    cleaned = clean_pages(pages)                   # layout.py   (headers, footnotes, toc, cover)
-    seg = segment(document)                        # segment.py  (numbering grammar)
-    store.save(document, seg)                      # store.py    (one transaction)
+pages, meta_title = extract_pages(path)       # extract.py  (pdfplumber)
+cleaned = clean_pages(pages)                   # layout.py   (headers, footnotes, toc, cover)
+seg = segment(document)                        # segment.py  (numbering grammar)
+store.save(document, seg)                      # store.py    (one transaction)
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ def find_pdfs(paths: Iterable[Path]) -> list[Path]:
 
 
 def _title(meta_title: str, lines_text: list[str], fallback: str) -> str:
-    bad = (not meta_title or len(meta_title) < 8 or meta_title.lower().endswith((".doc", ".docx", ".pdf"))
-           or meta_title.lower().startswith(("microsoft", "untitled")))
+    bad = (
+        not meta_title
+        or len(meta_title) < 8
+        or meta_title.lower().endswith((".doc", ".docx", ".pdf"))
+        or meta_title.lower().startswith(("microsoft", "untitled"))
+    )
     if not bad:
         return meta_title
     for text in lines_text[:5]:
@@ -74,9 +78,17 @@ def read_document(path: Path, settings: Settings) -> tuple[Document, list[str]]:
     cover = [r.text for r in cleaned.removed if r.kind == "cover"]
     title = entry.title if entry else _title(meta_title, cover + [ln.text for ln in cleaned.lines[:5]], path.stem)
     doc = Document(
-        slug=slug_for(path), path=str(path), sha256=sha, title=title, language=language,
-        page_count=len(pages), lines=cleaned.lines, removed=cleaned.removed, footnotes=cleaned.footnotes,
-        needs_ocr_pages=ocr, body_size=cleaned.body_size,
+        slug=slug_for(path),
+        path=str(path),
+        sha256=sha,
+        title=title,
+        language=language,
+        page_count=len(pages),
+        lines=cleaned.lines,
+        removed=cleaned.removed,
+        footnotes=cleaned.footnotes,
+        needs_ocr_pages=ocr,
+        body_size=cleaned.body_size,
     )
     return doc, warnings
 
@@ -105,7 +117,10 @@ def ingest_file(path: Path, store: Store, settings: Settings, force: bool = Fals
 
 
 def ingest_paths(
-    paths: Iterable[Path], store: Store, settings: Settings, force: bool = False,
+    paths: Iterable[Path],
+    store: Store,
+    settings: Settings,
+    force: bool = False,
     on_result: Callable[[IngestResult], None] | None = None,
 ) -> list[IngestResult]:
     results = []

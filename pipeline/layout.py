@@ -57,8 +57,8 @@ def _row_side(row: list[Word], x: float) -> str:
 
 
 def _columns_at(kinds: list[str]) -> bool:
-    """Is there a stretch of at least 4 rows with words on both sides of the line, where
-    few rows cross it? Stretches are split where 4 rows in a row are not two-sided."""
+    """Is there a stretch of at least 5 rows, mostly with words on both sides of the line,
+    where few rows cross it? Stretches are split where 4 rows in a row are not two-sided."""
     sided = [i for i, k in enumerate(kinds) if k == "both"]
     clusters: list[list[int]] = []
     for i in sided:
@@ -68,7 +68,7 @@ def _columns_at(kinds: list[str]) -> bool:
             clusters.append([i])
     for c in clusters:
         span = kinds[c[0] : c[-1] + 1]
-        if len(c) >= 4 and span.count("cross") <= 0.25 * len(span):
+        if len(c) >= 5 and len(c) >= 0.6 * len(span) and span.count("cross") <= 0.25 * len(span):
             return True
     return False
 
@@ -83,21 +83,20 @@ def _gutters(rows: list[list[Word]], width: float) -> list[float]:
     while x < 0.8 * width:
         kinds = [_row_side(row, x) for row in rows]
         if _columns_at(kinds):
-            found.append((x, kinds.count("both")))
+            found.append((x, kinds.count("both") - kinds.count("cross")))
         x += 2.0
     # Merge neighbouring candidate xs into one gutter each (take the best-supported x).
-    gutters: list[float] = []
-    best: tuple[float, int] | None = None
-    last_x = -10.0
+    runs: list[list[tuple[float, int]]] = []
     for x, n in found:
-        if x - last_x > 4 and best is not None:
-            gutters.append(best[0])
-            best = None
-        if best is None or n > best[1]:
-            best = (x, n)
-        last_x = x
-    if best is not None:
-        gutters.append(best[0])
+        if runs and x - runs[-1][-1][0] <= 4:
+            runs[-1].append((x, n))
+        else:
+            runs.append([(x, n)])
+    gutters = []
+    for run in runs:  # the best-supported x; among equals, the middle one
+        top = max(n for _, n in run)
+        xs = [x for x, n in run if n == top]
+        gutters.append(xs[len(xs) // 2])
     return gutters
 
 
@@ -220,10 +219,14 @@ def _key(text: str) -> str:
 
 
 def _needs_ocr(page: RawPage) -> bool:
+    """Glyphs without a text map (some fonts lack ToUnicode), or an image page with no text."""
+    return page.unmapped_chars >= 20 or (page.chars < 10 and page.images > 0)
+
+
+def _unreadable(page: RawPage) -> bool:
+    """Too little mapped text to keep: what is left would be a misleading fragment."""
     total = page.chars + page.unmapped_chars
-    if page.unmapped_chars >= 20 and page.unmapped_chars > 0.3 * total:
-        return True
-    return page.chars < 10 and page.images > 0
+    return page.chars < 10 or page.unmapped_chars > 0.3 * total
 
 
 def _running_lines(pages: list[RawPage], share: float, similarity: float) -> set[tuple[int, int]]:
@@ -240,15 +243,13 @@ def _running_lines(pages: list[RawPage], share: float, similarity: float) -> set
             line = page.lines[i]
             key = _key(line.text)
             for top, gkey, members in groups:
-                if abs(top - line.top) <= 4 and (
-                    gkey == key or fuzz.token_sort_ratio(gkey, key) >= similarity
-                ):
+                if abs(top - line.top) <= 4 and (gkey == key or fuzz.token_sort_ratio(gkey, key) >= similarity):
                     members.append((page.number, i))
                     break
             else:
                 groups.append((line.top, key, [(page.number, i)]))
     running: set[tuple[int, int]] = set()
-    for _top, _key_, members in groups:
+    for _top, _gkey, members in groups:
         if len({p for p, _ in members}) >= need:
             running.update(members)
     return running
@@ -324,12 +325,14 @@ def _drop_table_furniture(page: int, lines: list[Line], removed: list[RemovedLin
 
 def clean_pages(pages: list[RawPage], share: float = 0.3, similarity: float = 85.0) -> CleanPages:
     removed: list[RemovedLine] = []
+    by_number = {p.number: p for p in pages}
     ocr = [p.number for p in pages if _needs_ocr(p)]
-    running = _running_lines([p for p in pages if p.number not in ocr], share, similarity)
+    dropped = {n for n in ocr if _unreadable(by_number[n])} if ocr else set()
+    running = _running_lines([p for p in pages if p.number not in dropped], share, similarity)
 
     sizes: Counter[float] = Counter()
     for p in pages:
-        if p.number not in ocr:
+        if p.number not in dropped:
             for ln in p.lines:
                 sizes[ln.size] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
@@ -344,7 +347,7 @@ def clean_pages(pages: list[RawPage], share: float = 0.3, similarity: float = 85
     body: list[Line] = []
     notes: list[Footnote] = []
     for p in pages:
-        if p.number in ocr:
+        if p.number in dropped:
             removed.extend(RemovedLine(p.number, "needs-ocr", ln.text) for ln in p.lines)
             continue
         kept: list[Line] = []

@@ -28,8 +28,9 @@ def _entries(path: Path = MANIFEST) -> tuple[ManifestEntry, ...]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     return tuple(
-        ManifestEntry(r["file"], r["title"], r["issuer"], r["year"], r["language"],
-                      r["official_source_url"], r["sha256"])
+        ManifestEntry(
+            r["file"], r["title"], r["issuer"], r["year"], r["language"], r["official_source_url"], r["sha256"]
+        )
         for r in rows
     )
 

@@ -7,8 +7,21 @@ from dataclasses import asdict
 
 from .types import Clause, DocumentInfo, Footnote
 
-EXPORT_FIELDS = ("doc", "id", "ref", "kind", "title", "text", "parent", "order", "page_start", "page_end",
-                 "start", "end", "content_hash")
+EXPORT_FIELDS = (
+    "doc",
+    "id",
+    "ref",
+    "kind",
+    "title",
+    "text",
+    "parent",
+    "order",
+    "page_start",
+    "page_end",
+    "start",
+    "end",
+    "content_hash",
+)
 
 
 def depths(clauses: list[Clause]) -> dict[str, int]:
@@ -53,8 +66,12 @@ def tree(clauses: list[Clause], max_depth: int | None = None) -> str:
 
 def one(c: Clause, notes: list[Footnote]) -> str:
     pages = f"page {c.page_start}" if c.page_start == c.page_end else f"pages {c.page_start}-{c.page_end}"
-    out = [f"{c.ref}" + (f" — {c.title}" if c.title else ""), f"{c.id} · {c.kind} · {pages} · chars {c.start}-{c.end}",
-           "", c.text]
+    out = [
+        f"{c.ref}" + (f" — {c.title}" if c.title else ""),
+        f"{c.id} · {c.kind} · {pages} · chars {c.start}-{c.end}",
+        "",
+        c.text,
+    ]
     cited = [n for n in notes if n.clause_id == c.id]
     if cited:
         out += ["", "Footnotes:"] + [f"  {n.label} {n.text}" for n in cited]
@@ -85,6 +102,8 @@ def docs_table(infos: list[DocumentInfo]) -> str:
     head = f"{'document':48} {'lang':4} {'scheme':14} {'pages':>5} {'clauses':>7} {'hdr/ftr':>7} {'ocr':>3}  title"
     rows = [head, "-" * len(head)]
     for i in infos:
-        rows.append(f"{i.slug[:48]:48} {i.language:4} {i.scheme[:14]:14} {i.pages:5d} {i.clauses:7d} "
-                     f"{i.removed_lines:7d} {len(i.needs_ocr_pages):3d}  {i.title[:60]}")
+        rows.append(
+            f"{i.slug[:48]:48} {i.language:4} {i.scheme[:14]:14} {i.pages:5d} {i.clauses:7d} "
+            f"{i.removed_lines:7d} {len(i.needs_ocr_pages):3d}  {i.title[:60]}"
+        )
     return "\n".join(rows)

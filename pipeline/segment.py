@@ -115,9 +115,22 @@ class _Builder:
             path = f"{path}~{k}"
         title = ""
         if rule.title_inline:
-            title = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", (m.groupdict().get("title") or "").strip())
-        node = _Node(rule.kind, rule.level, path, ref, title=title, rule=rule,
-                     family=self._family(rule, m), ordinal=ordinal, parent=parent, first_line=i, last_line=i)
+            title = re.sub(
+                r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", (m.groupdict().get("title") or "").strip()
+            )
+        node = _Node(
+            rule.kind,
+            rule.level,
+            path,
+            ref,
+            title=title,
+            rule=rule,
+            family=self._family(rule, m),
+            ordinal=ordinal,
+            parent=parent,
+            first_line=i,
+            last_line=i,
+        )
         parent.children.append(node)
         parent.last_of[node.family] = ordinal
         self.global_last[node.family] = ordinal
@@ -130,6 +143,7 @@ class _Builder:
         self.by_path[path] = node
         self.order.append(node)
         self.starts.add(i)
+        self._extend(i)
         if rule.kind == "article" or rule.kind in ("chapter", "annex") and not rule.title_inline:
             self.zone = "body"
         self.pending_title = (node, rule.title_next) if rule.title_next else None
@@ -141,6 +155,7 @@ class _Builder:
         self.by_path[path] = node
         self.order.append(node)
         self.starts.add(i)
+        self._extend(i)
 
     def feed(self, i: int, line: Line, block_start: bool) -> None:
         text = line.text
@@ -172,14 +187,21 @@ class _Builder:
         if self.grammar.paragraphs and block_start and not line.bold:
             owner = self.stack[-1]
             k = sum(1 for c in owner.children if c.kind == "text") + 1
-            node = _Node("text", owner.level + 50, f"{owner.path}.p{k}" if owner.path != "doc" else f"p{k}",
-                         f"{owner.ref}, para {k}" if owner is not self.root else f"para {k}",
-                         parent=owner, first_line=i, last_line=i)
+            node = _Node(
+                "text",
+                owner.level + 50,
+                f"{owner.path}.p{k}" if owner.path != "doc" else f"p{k}",
+                f"{owner.ref}, para {k}" if owner is not self.root else f"para {k}",
+                parent=owner,
+                first_line=i,
+                last_line=i,
+            )
             owner.children.append(node)
             self.stack.append(node)
             self.by_path[node.path] = node
             self.order.append(node)
             self.starts.add(i)
+            self._extend(i)
             return
         self._extend(i)
 

@@ -128,8 +128,17 @@ class Store:
         """Replace a document and everything derived from it in one transaction."""
         with self.transaction():
             row = self.db.execute("SELECT id FROM documents WHERE slug = ?", (doc.slug,)).fetchone()
-            values = (doc.path, doc.sha256, version, doc.title, doc.language, seg.scheme, doc.page_count,
-                      seg.text, json.dumps(list(doc.needs_ocr_pages)))
+            values = (
+                doc.path,
+                doc.sha256,
+                version,
+                doc.title,
+                doc.language,
+                seg.scheme,
+                doc.page_count,
+                seg.text,
+                json.dumps(list(doc.needs_ocr_pages)),
+            )
             if row is None:
                 cur = self.db.execute(
                     "INSERT INTO documents (path, sha256, pipeline_version, title, language, scheme, pages, body,"
@@ -148,8 +157,24 @@ class Store:
                 )
             self.db.executemany(
                 f"INSERT INTO clauses (doc_id, {_CLAUSE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, c.id, c.ref, c.kind, c.title, c.text, c.parent, c.order, c.page_start, c.page_end,
-                  c.start, c.end, c.content_hash) for c in seg.clauses],
+                [
+                    (
+                        doc_id,
+                        c.id,
+                        c.ref,
+                        c.kind,
+                        c.title,
+                        c.text,
+                        c.parent,
+                        c.order,
+                        c.page_start,
+                        c.page_end,
+                        c.start,
+                        c.end,
+                        c.content_hash,
+                    )
+                    for c in seg.clauses
+                ],
             )
             self.db.executemany(
                 "INSERT INTO removed_lines (doc_id, page, kind, text) VALUES (?, ?, ?, ?)",
@@ -173,8 +198,9 @@ class Store:
             " (SELECT count(*) FROM removed_lines r WHERE r.doc_id = d.id AND r.kind IN ('header', 'footer')),"
             " d.needs_ocr_pages, d.sha256 FROM documents d ORDER BY d.slug"
         ).fetchall()
-        return [DocumentInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(json.loads(r[8])), r[9])
-                for r in rows]
+        return [
+            DocumentInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(json.loads(r[8])), r[9]) for r in rows
+        ]
 
     def document(self, slug: str) -> DocumentInfo:
         for info in self.documents():
@@ -191,8 +217,7 @@ class Store:
     def clauses(self, slug: str) -> list[Clause]:
         self.document(slug)
         rows = self.db.execute(
-            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN documents d ON d.id = c.doc_id"
-            " WHERE d.slug = ? ORDER BY c.ord",
+            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ? ORDER BY c.ord",
             (slug,),
         ).fetchall()
         return [_clause(slug, r) for r in rows]
@@ -210,19 +235,42 @@ class Store:
         return _clause(slug, row)
 
     def removed(self, slug: str) -> list[tuple[int, str, str]]:
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT page, kind, text FROM removed_lines r JOIN documents d ON d.id = r.doc_id WHERE d.slug = ?"
-            " ORDER BY page", (slug,))]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT page, kind, text FROM removed_lines r JOIN documents d ON d.id = r.doc_id WHERE d.slug = ?"
+                " ORDER BY page",
+                (slug,),
+            )
+        ]
 
     def footnotes(self, slug: str) -> list[Footnote]:
-        return [Footnote(r[0], r[1], r[2], r[3]) for r in self.db.execute(
-            "SELECT page, label, text, clause_id FROM footnotes f JOIN documents d ON d.id = f.doc_id"
-            " WHERE d.slug = ? ORDER BY page", (slug,))]
+        return [
+            Footnote(r[0], r[1], r[2], r[3])
+            for r in self.db.execute(
+                "SELECT page, label, text, clause_id FROM footnotes f JOIN documents d ON d.id = f.doc_id"
+                " WHERE d.slug = ? ORDER BY page",
+                (slug,),
+            )
+        ]
 
 
 def _clause(slug: str, r: tuple) -> Clause:  # type: ignore[type-arg]
-    return Clause(doc=slug, id=r[0], ref=r[1], kind=r[2], title=r[3], text=r[4], parent=r[5], order=r[6],
-                  page_start=r[7], page_end=r[8], start=r[9], end=r[10], content_hash=r[11])
+    return Clause(
+        doc=slug,
+        id=r[0],
+        ref=r[1],
+        kind=r[2],
+        title=r[3],
+        text=r[4],
+        parent=r[5],
+        order=r[6],
+        page_start=r[7],
+        page_end=r[8],
+        start=r[9],
+        end=r[10],
+        content_hash=r[11],
+    )
 
 
 def open_store(db_path: Path) -> Store:

@@ -1,0 +1,30 @@
+# NormScope: `make demo` sets up and runs the main job; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+CORPORA ?= $(or $(NORMSCOPE_CORPORA),../shared/corpora)
+HOME_DIR ?= .normscope
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint clean
+
+$(BIN)/normscope: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/normscope
+
+setup: $(BIN)/normscope
+
+demo: setup
+	$(BIN)/normscope --home $(HOME_DIR) ingest $(CORPORA) || true
+	$(BIN)/normscope --home $(HOME_DIR) docs
+
+lint: setup
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/mypy
+
+test: lint
+	HF_HUB_OFFLINE=1 NORMSCOPE_CORPORA=$(CORPORA) $(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,149 @@
+"""Extraction throughput: NormScope's full read of a PDF against a plain pdfplumber loop.
+
+Two stages are timed in the same run, on the same file:
+
+  baseline   `for page in pdf.pages: page.extract_text()` over the whole file, single
+             process -- what a user would write with pdfplumber alone.
+  normscope  `pipeline.ingest.process(path, settings)`: extraction (pdfplumber words with
+             fonts and positions, pages spread over `settings.workers` processes),
+             layout clean-up (running headers/footers, TOC, cover, footnotes) and
+             segmentation into clauses. The clause count is reported as a sanity check.
+
+The two run alternately `--repeat` times and the best (minimum) time of each is kept, so
+that a noisy neighbour or a cold disk cache penalises neither side.
+
+Report the ratio (NormScope pages/s divided by baseline pages/s), not the absolute times:
+these benchmarks run on small shared machines (often 2 cores, so at most 2 workers) and
+absolute seconds vary from machine to machine and from run to run, while the ratio of two
+stages timed back to back on the same machine is much more stable.
+
+    .venv/bin/python bench/bench_extract.py [--pdf FILE] [--repeat N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_PDF_NAME = "eu-ai-act-2024-1689-en.pdf"
+
+
+def corpora_dir() -> Path:
+    env = os.environ.get("NORMSCOPE_CORPORA")
+    return Path(env) if env else (REPO / ".." / "shared" / "corpora").resolve()
+
+
+def run_baseline(path: Path) -> tuple[float, int]:
+    """Plain pdfplumber, as a user would write it: (seconds, pages)."""
+    import pdfplumber
+
+    t0 = time.perf_counter()
+    n = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            n += 1
+    return time.perf_counter() - t0, n
+
+
+def run_normscope(path: Path, settings: object) -> tuple[float, int, int]:
+    """NormScope extraction + clean-up + segmentation: (seconds, pages, clauses)."""
+    from pipeline.ingest import process
+
+    t0 = time.perf_counter()
+    doc, seg, _warnings = process(path, settings)  # type: ignore[arg-type]
+    return time.perf_counter() - t0, doc.page_count, len(seg.clauses)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--pdf",
+        type=Path,
+        default=corpora_dir() / DEFAULT_PDF_NAME,
+        help="PDF to read (default: $NORMSCOPE_CORPORA/%(default)s)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="alternating runs of each stage; best is kept")
+    parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    path: Path = args.pdf
+    if not path.is_file():
+        parser.error(f"no such file: {path}")
+
+    from pipeline.settings import load_settings
+
+    settings = load_settings()
+    # Imports happen outside the timed regions.
+    import pdfplumber  # noqa: F401
+
+    import pipeline.ingest  # noqa: F401
+
+    base_times: list[float] = []
+    ns_times: list[float] = []
+    base_pages = ns_pages = clauses = 0
+    for _ in range(args.repeat):
+        t, base_pages = run_baseline(path)
+        base_times.append(t)
+        t, ns_pages, clauses = run_normscope(path, settings)
+        ns_times.append(t)
+
+    base_s, ns_s = min(base_times), min(ns_times)
+    base_pps, ns_pps = base_pages / base_s, ns_pages / ns_s
+    ratio = ns_pps / base_pps
+    result = {
+        "pdf": str(path),
+        "pages": ns_pages,
+        "cpu_count": os.cpu_count(),
+        "workers": settings.workers,
+        "repeat": args.repeat,
+        "baseline": {
+            "stage": "pdfplumber extract_text (1 process)",
+            "seconds": round(base_s, 3),
+            "pages": base_pages,
+            "pages_per_s": round(base_pps, 2),
+            "all_seconds": [round(t, 3) for t in base_times],
+        },
+        "normscope": {
+            "stage": "normscope process()",
+            "seconds": round(ns_s, 3),
+            "pages": ns_pages,
+            "pages_per_s": round(ns_pps, 2),
+            "clauses": clauses,
+            "all_seconds": [round(t, 3) for t in ns_times],
+        },
+        "ratio": round(ratio, 2),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return 0
+
+    print(f"file:      {path.name} ({ns_pages} pages)")
+    print(f"cpu count: {os.cpu_count()}    workers: {settings.workers}    repeat: {args.repeat} (best of)")
+    print()
+    rows = [
+        ("stage", "seconds", "pages/s", "vs baseline"),
+        ("pdfplumber extract_text (1 process)", f"{base_s:.2f}", f"{base_pps:.2f}", "1.00x"),
+        (f"normscope process() [{clauses} clauses]", f"{ns_s:.2f}", f"{ns_pps:.2f}", f"{ratio:.2f}x"),
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for k, r in enumerate(rows):
+        print(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}")
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    print(f"ratio (normscope / plain pdfplumber extract_text): {ratio:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
