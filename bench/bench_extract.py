@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,38 @@ DEFAULT_PDF_NAME = "eu-ai-act-2024-1689-en.pdf"
 def corpora_dir() -> Path:
     env = os.environ.get("NORMSCOPE_CORPORA")
     return Path(env) if env else (REPO / ".." / "shared" / "corpora").resolve()
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux /proc/stat), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+class Contention:
+    """CPU used by *other* processes while a stage ran, in cores (0.0 = the machine was ours).
+    Runs on small shared machines are easily skewed by a neighbour; this makes it visible."""
+
+    def __enter__(self) -> Contention:
+        self.t0, self.busy0, self.own0 = time.perf_counter(), _busy_seconds(), _own_cpu()
+        self.cores: float | None = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall, busy1 = time.perf_counter() - self.t0, _busy_seconds()
+        if self.busy0 is not None and busy1 is not None and wall > 0:
+            other = (busy1 - self.busy0) - (_own_cpu() - self.own0)
+            self.cores = max(0.0, other / wall)
 
 
 def run_baseline(path: Path) -> tuple[float, int]:
@@ -90,14 +123,25 @@ def main(argv: list[str] | None = None) -> int:
 
     base_times: list[float] = []
     ns_times: list[float] = []
+    base_other: list[float | None] = []
+    ns_other: list[float | None] = []
     base_pages = ns_pages = clauses = 0
     for _ in range(args.repeat):
-        t, base_pages = run_baseline(path)
+        with Contention() as c:
+            t, base_pages = run_baseline(path)
         base_times.append(t)
-        t, ns_pages, clauses = run_normscope(path, settings)
+        base_other.append(c.cores)
+        with Contention() as c:
+            t, ns_pages, clauses = run_normscope(path, settings)
         ns_times.append(t)
+        ns_other.append(c.cores)
 
-    base_s, ns_s = min(base_times), min(ns_times)
+    bi, ni = base_times.index(min(base_times)), ns_times.index(min(ns_times))
+    base_s, ns_s = base_times[bi], ns_times[ni]
+    # Other processes' CPU use (in cores) during the two runs that were kept.
+    busy = [x for x in (base_other[bi], ns_other[ni]) if x is not None]
+    other_cores = round(max(busy), 2) if busy else None
+    contended = other_cores is not None and other_cores > 0.25
     base_pps, ns_pps = base_pages / base_s, ns_pages / ns_s
     ratio = ns_pps / base_pps
     result = {
@@ -112,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": base_pages,
             "pages_per_s": round(base_pps, 2),
             "all_seconds": [round(t, 3) for t in base_times],
+            "other_cpu_cores": [None if x is None else round(x, 2) for x in base_other],
         },
         "normscope": {
             "stage": "normscope process()",
@@ -120,8 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             "pages_per_s": round(ns_pps, 2),
             "clauses": clauses,
             "all_seconds": [round(t, 3) for t in ns_times],
+            "other_cpu_cores": [None if x is None else round(x, 2) for x in ns_other],
         },
         "ratio": round(ratio, 2),
+        "other_cpu_cores": other_cores,
+        "contended": contended,
     }
     if args.json:
         print(json.dumps(result))
@@ -141,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         if k == 0:
             print("  ".join("-" * w for w in widths))
     print()
+    if other_cores is not None:
+        note = "  <- WARNING: other processes were busy; ratio skewed, re-run on a quiet machine" if contended else ""
+        print(f"other processes' cpu during kept runs: {other_cores:.2f} cores{note}")
     print(f"ratio (normscope / plain pdfplumber extract_text): {ratio:.2f}x")
     return 0
 

@@ -58,6 +58,7 @@ class _Builder:
         self.starts: set[int] = set()  # line indices that open a clause
         self.pending_title: tuple[_Node, int] | None = None
         self.order: list[_Node] = [self.root]
+        self.index = 0  # the line being read
 
     # -- matching
     def _family(self, rule: Rule, m: re.Match[str]) -> str:
@@ -92,6 +93,8 @@ class _Builder:
             ordinal = rule.ordinal(label)
             if ordinal is None:
                 continue
+            if rule.name == "point" and label == "i" and self._roman_list_follows(rule):
+                continue  # "(i)" right after "(h)" opens sub-points when "(ii)" comes next
             parent = self._parent_for(rule, m, label)
             if parent is None:
                 continue
@@ -101,6 +104,15 @@ class _Builder:
                 continue
             return rule, m, parent, label, ordinal
         return None
+
+    def _roman_list_follows(self, rule: Rule) -> bool:
+        """Is the next list label after this line "ii" (sub-points) rather than "j"?"""
+        for line in self.doc.lines[self.index + 1 : self.index + 40]:
+            if re.match(r"^\(?ii\)", line.text):
+                return True
+            if rule.pattern.match(line.text):
+                return False  # the next letter point, e.g. "(j)"
+        return False
 
     def _open(self, i: int, rule: Rule, m: re.Match[str], parent: _Node, label: str, ordinal: int) -> None:
         if rule.name.startswith("nist-"):
@@ -158,6 +170,7 @@ class _Builder:
         self._extend(i)
 
     def feed(self, i: int, line: Line, block_start: bool) -> None:
+        self.index = i
         text = line.text
         if self.pending_title is not None:
             node, left = self.pending_title

@@ -67,6 +67,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 
 _CLAUSE_COLS = 'clause_id, ref, kind, title, text, parent, ord, page_start, page_end, start, "end", content_hash'
+_SELECT_CLAUSE = ", ".join(f"c.{col}" for col in _CLAUSE_COLS.split(", "))
 
 
 class Store:
@@ -217,7 +218,8 @@ class Store:
     def clauses(self, slug: str) -> list[Clause]:
         self.document(slug)
         rows = self.db.execute(
-            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ? ORDER BY c.ord",
+            f"SELECT {_SELECT_CLAUSE} FROM clauses c JOIN documents d ON d.id = c.doc_id"
+            " WHERE d.slug = ? ORDER BY c.ord",
             (slug,),
         ).fetchall()
         return [_clause(slug, r) for r in rows]
@@ -226,7 +228,7 @@ class Store:
         """A clause by its citation (`Article 9(2)`), its id, or its path (`art-9.2`)."""
         self.document(slug)
         row = self.db.execute(
-            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ?"
+            f"SELECT {_SELECT_CLAUSE} FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ?"
             " AND (c.ref = ? COLLATE NOCASE OR c.clause_id = ? OR c.clause_id = ?) ORDER BY c.ord LIMIT 1",
             (slug, ref, ref, f"{slug}:{ref}"),
         ).fetchone()
