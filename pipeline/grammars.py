@@ -284,7 +284,7 @@ def zh_outline_grammar() -> Grammar:
             lambda pp, pr, lb: f"{pr}{lb}.",
         ),
     )
-    return Grammar("zh-outline", rules, list_levels=frozenset({3}))
+    return Grammar("zh-outline", rules, list_levels=frozenset({3}), paragraphs=True)
 
 
 # ------------------------------------------------------------------ standards and frameworks
@@ -304,7 +304,7 @@ def _std_rules() -> tuple[Rule, ...]:
                 f"h{depth}",
                 "clause",
                 depth,
-                _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
+                _rx(rf"^(?P<label>{num})\.?(?:(?:\s+|(?=[\u4e00-\u9fff]))(?P<title>\S.{{0,150}}))?$"),
                 lambda lb: int(lb.rstrip(".").split(".")[-1]),
                 lambda pp, pr, lb: lb,
                 lambda pp, pr, lb: lb,
@@ -336,7 +336,7 @@ def _std_rules() -> tuple[Rule, ...]:
                 f"a{depth}",
                 "clause",
                 depth + 1,
-                _rx(rf"^(?P<label>{num})\.?(?:\s+(?P<title>\S.{{0,150}}))?$"),
+                _rx(rf"^(?P<label>{num})\.?(?:(?:\s+|(?=[\u4e00-\u9fff]))(?P<title>\S.{{0,150}}))?$"),
                 lambda lb: int(lb.split(".")[-1]),
                 lambda pp, pr, lb: lb,
                 lambda pp, pr, lb: lb,
@@ -400,7 +400,7 @@ def _list_rules(base: int) -> tuple[Rule, ...]:
 
 def standard_grammar(nist: bool = False) -> Grammar:
     rules = _std_rules() + (_nist_rules() if nist else ()) + _list_rules(10)
-    return Grammar("nist-framework" if nist else "standard", rules, list_levels=frozenset({10, 11}), paragraphs=False)
+    return Grammar("nist-framework" if nist else "standard", rules, list_levels=frozenset({10, 11}), paragraphs=True)
 
 
 def generic_grammar() -> Grammar:

@@ -59,6 +59,10 @@ class _Builder:
         self.pending_title: tuple[_Node, int] | None = None
         self.order: list[_Node] = [self.root]
         self.index = 0  # the line being read
+        self.heading: _Node | None = None  # an unnumbered heading that may wrap onto the next line
+        self.heading_style: tuple[float, bool] = (0.0, False)
+        self.heading_sizes = _heading_sizes(doc.lines, doc.body_size)
+        self.block_len: list[int] = []  # lines in the block each line starts, set by segment()
 
     # -- matching
     def _family(self, rule: Rule, m: re.Match[str]) -> str:
@@ -197,32 +201,105 @@ class _Builder:
             # An unnumbered paragraph after a list belongs to the list's parent.
             while len(self.stack) > 1 and self.stack[-1].level in self.grammar.list_levels:
                 self.stack.pop()
-        if self.grammar.paragraphs and block_start and not line.bold:
-            owner = self.stack[-1]
-            k = sum(1 for c in owner.children if c.kind == "text") + 1
-            node = _Node(
-                "text",
-                owner.level + 50,
-                f"{owner.path}.p{k}" if owner.path != "doc" else f"p{k}",
-                f"{owner.ref}, para {k}" if owner is not self.root else f"para {k}",
-                parent=owner,
-                first_line=i,
-                last_line=i,
-            )
-            owner.children.append(node)
-            self.stack.append(node)
-            self.by_path[node.path] = node
-            self.order.append(node)
-            self.starts.add(i)
-            self._extend(i)
-            return
+        if self.grammar.paragraphs:
+            heading = self.heading
+            if (
+                heading is not None
+                and not block_start
+                and self.stack[-1] is heading
+                and _style(line) == self.heading_style
+            ):
+                heading.title = f"{heading.title} {text}"  # a heading that wraps onto a second line
+                heading.ref = heading.title[:80]
+                self._extend(i)
+                return
+            self.heading = None
+            if block_start:
+                while len(self.stack) > 1 and self.stack[-1].kind == "text":
+                    self.stack.pop()  # the previous paragraph ends
+                level = self._heading_level(line)
+                if level is not None:
+                    while len(self.stack) > 1 and self.stack[-1].level >= level:
+                        self.stack.pop()
+                    self.heading = self._child(i, "heading", level, _slug(text), text[:80], title=text)
+                    self.heading_style = _style(line)
+                    return
+                owner = self.stack[-1]
+                k = sum(1 for c in owner.children if c.kind == "text") + 1
+                ref = f"{owner.ref}, para {k}" if owner is not self.root else f"para {k}"
+                self._child(i, "text", owner.level + 50, f"p{k}", ref)
+                return
         self._extend(i)
+
+    def _heading_level(self, line: Line) -> int | None:
+        """Unnumbered headings by font: levels 6-9 by size rank, under numbered headings (1-5)
+        and above list items (10-11)."""
+        if not _looks_like_heading(line, self.doc.body_size) or self.block_len[self.index] > 2:
+            return None
+        block = " ".join(ln.text for ln in self.doc.lines[self.index : self.index + self.block_len[self.index]])
+        if len(block) > 150 or (block.endswith(".") and len(block.split()) > 4):
+            return None  # a short paragraph in a larger font, not a heading
+        size = line.size if line.size >= self.doc.body_size + 1.0 else self.doc.body_size
+        rank = self.heading_sizes.index(size) if size in self.heading_sizes else len(self.heading_sizes)
+        return 6 + min(3, rank)
+
+    def _child(self, i: int, kind: str, level: int, part: str, ref: str, title: str = "") -> _Node:
+        owner = self.stack[-1]
+        path = part if owner.path == "doc" else f"{owner.path}.{part}"
+        if path in self.by_path:
+            k = 2
+            while f"{path}~{k}" in self.by_path:
+                k += 1
+            path = f"{path}~{k}"
+        node = _Node(kind, level, path, ref, title=title, parent=owner, first_line=i, last_line=i)
+        owner.children.append(node)
+        self.stack.append(node)
+        self.by_path[path] = node
+        self.order.append(node)
+        self.starts.add(i)
+        self._extend(i)
+        return node
 
     def _extend(self, i: int) -> None:
         for n in self.stack:
             n.last_line = max(n.last_line, i)
         if self.root.first_line < 0:
             self.root.first_line = i
+
+
+def _style(line: Line) -> tuple[float, bool]:
+    return (line.size, line.bold)
+
+
+def _looks_like_heading(line: Line, body_size: float) -> bool:
+    text = line.text
+    if len(text) > 120 or len(text) < 3 or text[0].islower() or re.search(r"[,;:]$", text):
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    return line.size >= body_size + 1.0 or (line.bold and line.size >= body_size - 0.6)
+
+
+def _heading_sizes(lines: tuple[Line, ...], body_size: float) -> list[float]:
+    sizes = {ln.size if ln.size >= body_size + 1.0 else body_size for ln in lines if _looks_like_heading(ln, body_size)}
+    return sorted(sizes, reverse=True)
+
+
+def _slug(text: str) -> str:
+    words = re.findall(r"\w+", text.lower())[:6]
+    return "-".join(words)[:48] or "heading"
+
+
+def _block_lengths(blocks: list[bool]) -> list[int]:
+    """For each line, how many lines the block starting there has (0 if not a block start)."""
+    out = [0] * len(blocks)
+    n = 0
+    for i in range(len(blocks) - 1, -1, -1):
+        n += 1
+        if blocks[i]:
+            out[i] = n
+            n = 0
+    return out
 
 
 def _block_starts(lines: tuple[Line, ...]) -> list[bool]:
@@ -279,6 +356,7 @@ def segment(doc: Document, grammar: Grammar | None = None) -> Segmentation:
     grammar = grammar or choose_grammar(doc.lines, doc.language)
     b = _Builder(doc, grammar)
     blocks = _block_starts(doc.lines)
+    b.block_len = _block_lengths(blocks)
     for i, line in enumerate(doc.lines):
         b.feed(i, line, blocks[i])
     text, begin, end = _assemble(doc.lines, b.starts, blocks)
