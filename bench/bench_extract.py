@@ -10,7 +10,11 @@ Two stages are timed in the same run, on the same file:
              segmentation into clauses. The clause count is reported as a sanity check.
 
 The two run alternately `--repeat` times and the best (minimum) time of each is kept, so
-that a noisy neighbour or a cold disk cache penalises neither side.
+that a noisy neighbour or a cold disk cache penalises neither side. Garbage is collected
+before each stage (outside the timed region): the plain loop leaves its pages in reference
+cycles, and NormScope's forked workers would otherwise inherit them and run ~50% slower.
+CPU used by other processes during each stage is measured (Linux /proc/stat) and a warning
+is printed when it exceeds a quarter of a core: on 2 cores a neighbour skews the ratio.
 
 Report the ratio (NormScope pages/s divided by baseline pages/s), not the absolute times:
 these benchmarks run on small shared machines (often 2 cores, so at most 2 workers) and
@@ -23,6 +27,7 @@ stages timed back to back on the same machine is much more stable.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -102,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pdf",
         type=Path,
         default=corpora_dir() / DEFAULT_PDF_NAME,
-        help="PDF to read (default: $NORMSCOPE_CORPORA/%(default)s)",
+        help="PDF to read (default: %(default)s, from $NORMSCOPE_CORPORA or ../shared/corpora)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="alternating runs of each stage; best is kept")
     parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object")
@@ -127,10 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     ns_other: list[float | None] = []
     base_pages = ns_pages = clauses = 0
     for _ in range(args.repeat):
+        # A plain pdfplumber loop leaves ~1 GB of pages in reference cycles; forked workers
+        # would inherit it and pay for it (their GC walks it). Start each stage clean.
+        gc.collect()
         with Contention() as c:
             t, base_pages = run_baseline(path)
         base_times.append(t)
         base_other.append(c.cores)
+        gc.collect()
         with Contention() as c:
             t, ns_pages, clauses = run_normscope(path, settings)
         ns_times.append(t)
