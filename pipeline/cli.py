@@ -43,9 +43,10 @@ def _fail(exc: NormScopeError) -> None:
 def ingest(
     paths: list[Path] = typer.Argument(..., help="PDF files or folders of PDFs."),
     force: bool = typer.Option(False, "--force", help="Re-read files even when unchanged."),
+    no_tag: bool = typer.Option(False, "--no-tag", help="Store clauses without tagging them."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file."),
 ) -> None:
-    """Ingest PDFs into the clause store; one status line per file and a summary.
+    """Ingest PDFs into the clause store and tag their clauses; one status line per file.
 
     Example: normscope ingest ../shared/corpora/
     """
@@ -66,7 +67,7 @@ def ingest(
 
     try:
         with _store() as store:
-            results = ingest_paths(paths, store, _settings(), force=force, on_result=show)
+            results = ingest_paths(paths, store, _settings(), force=force, on_result=show, tag=not no_tag)
     except NormScopeError as exc:
         _fail(exc)
         return
@@ -80,15 +81,34 @@ def ingest(
 
 
 @app.command()
-def docs(as_json: bool = typer.Option(False, "--json", help="One JSON object per document.")) -> None:
+def docs(
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per document."),
+    themes: bool = typer.Option(False, "--themes", help="Theme distribution per document instead."),
+) -> None:
     """List stored documents: pages, clauses, removed header/footer lines, OCR pages.
 
-    Example: normscope docs --json
+    Example: normscope docs --themes
     """
-    from .render import docs_table
+    from .render import docs_table, theme_table
+    from .themes import theme_names
 
     with _store() as store:
         infos = store.documents()
+        if themes:
+            rows = []
+            for info in infos:
+                tags = store.tags(info.slug)
+                parents = {c.parent for c in store.clauses(info.slug)}
+                leaves = [t for cid, t in tags.items() if cid not in parents]
+                counts = {name: sum(1 for t in leaves if name in t.themes) for name in theme_names()}
+                rows.append((info.slug, len(leaves), counts))
+    if themes:
+        if as_json:
+            for slug, n, counts in rows:
+                typer.echo(json.dumps({"doc": slug, "leaves": n, "themes": counts}))
+        else:
+            typer.echo(theme_table(rows, theme_names()))
+        return
     if as_json:
         for i in infos:
             typer.echo(json.dumps(asdict(i), ensure_ascii=False))
@@ -114,17 +134,19 @@ def show(
             if ref is None:
                 clauses = store.clauses(doc)
                 if as_json:
+                    tagged = store.tags(doc)
                     for c in clauses:
-                        typer.echo(clause_json(c))
+                        typer.echo(clause_json(c, tagged.get(c.id)))
                 else:
                     typer.echo(tree(clauses, depth))
                 return
             clause = store.clause(doc, ref)
             notes = store.footnotes(doc)
+            tags = store.tags(doc).get(clause.id)
     except NormScopeError as exc:
         _fail(exc)
         return
-    typer.echo(clause_json(clause) if as_json else one(clause, notes))
+    typer.echo(clause_json(clause, tags) if as_json else one(clause, notes, tags))
 
 
 @app.command()
@@ -145,10 +167,14 @@ def export(
         with _store() as store:
             clauses = store.clauses(doc)
             info = store.document(doc)
+            tagged = store.tags(doc)
     except NormScopeError as exc:
         _fail(exc)
         return
-    text = "\n".join(clause_json(c) for c in clauses) + "\n" if fmt == "jsonl" else markdown(info, clauses)
+    if fmt == "jsonl":
+        text = "\n".join(clause_json(c, tagged.get(c.id)) for c in clauses) + "\n"
+    else:
+        text = markdown(info, clauses)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -156,6 +182,99 @@ def export(
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
         typer.echo(f"wrote {len(clauses)} clauses to {out}")
+
+
+@app.command()
+def tag(
+    text: str = typer.Argument(
+        None, help='Text to tag; without it (or with -), one text per line or JSON lines {"text": ...} on stdin.'
+    ),
+    lang: str = typer.Option("en", "--lang", help="Language to assume for short texts (en, de, zh)."),
+) -> None:
+    """Tag arbitrary text: entities, obligation, themes with scores and evidence (JSON lines).
+
+    Example: echo "Providers shall mark AI-generated content." | normscope tag
+    """
+    from .annotate import tag_texts
+    from .render import tags_dict
+
+    if text is None or text == "-":
+        texts = []
+        for line in sys.stdin.read().splitlines():
+            if not line.strip():
+                continue
+            if line.lstrip().startswith("{"):
+                try:
+                    texts.append(str(json.loads(line)["text"]))
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    _fail(NormScopeError(f"stdin: not a JSON object with a 'text' field: {line[:80]}"))
+            else:
+                texts.append(line)
+    else:
+        texts = [text]
+    try:
+        results = tag_texts(texts, lang)
+    except NormScopeError as exc:
+        _fail(exc)
+        return
+    for t, tags in zip(texts, results):
+        typer.echo(json.dumps({"text": t, **tags_dict(tags)}, ensure_ascii=False))
+
+
+@app.command()
+def retag(docs: list[str] = typer.Argument(None, help="Document slugs (default: all).")) -> None:
+    """Re-tag stored clauses after the tagging models or patterns change.
+
+    Example: normscope retag eu-ai-act-2024-1689
+    """
+    from .ingest import retag as run_retag
+
+    try:
+        with _store() as store:
+            for slug, n in run_retag(store, docs or None):
+                typer.echo(f"retagged  {slug}  ({n} clauses)")
+    except NormScopeError as exc:
+        _fail(exc)
+
+
+eval_app = typer.Typer(help="Measure the models on held-out labelled data.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the models from the labelled data in models/.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+
+@eval_app.command("themes")
+def eval_themes(as_json: bool = typer.Option(False, "--json", help="One JSON object per theme.")) -> None:
+    """Per-theme precision, recall and F1, and macro-F1, on the test split (never trained on).
+
+    Example: normscope eval themes
+    """
+    from .evaluation import theme_eval
+
+    try:
+        report = theme_eval()
+    except NormScopeError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        for row in report.rows:
+            typer.echo(json.dumps(asdict(row)))
+        return
+    typer.echo(report.table())
+
+
+@train_app.command("themes")
+def train_themes() -> None:
+    """Fit the theme classifier on the training split and save it to models/themes/.
+
+    Example: normscope train themes && normscope retag
+    """
+    from .evaluation import theme_train
+
+    try:
+        typer.echo(theme_train())
+    except NormScopeError as exc:
+        _fail(exc)
 
 
 if __name__ == "__main__":

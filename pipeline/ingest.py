@@ -98,8 +98,8 @@ def process(path: Path, settings: Settings) -> tuple[Document, Segmentation, lis
     return doc, segment(doc), warnings
 
 
-def ingest_file(path: Path, store: Store, settings: Settings, force: bool = False) -> IngestResult:
-    """Ingest one file; a file that fails leaves the store as it was."""
+def ingest_file(path: Path, store: Store, settings: Settings, force: bool = False, tag: bool = True) -> IngestResult:
+    """Ingest one file (and tag its clauses); a file that fails leaves the store as it was."""
     slug = slug_for(path)
     try:
         if path.exists() and not force and store.is_current(slug, sha256_of(path), PIPELINE_VERSION):
@@ -107,7 +107,12 @@ def ingest_file(path: Path, store: Store, settings: Settings, force: bool = Fals
             return IngestResult(str(path), IngestStatus.UNCHANGED, slug, info.pages, info.clauses)
         existed = store.has(slug)
         doc, seg, warnings = process(path, settings)
-        store.save(doc, seg, PIPELINE_VERSION)
+        tags = None
+        if tag:
+            from .annotate import TAGGER_VERSION, tag_clauses
+
+            tags = tag_clauses(list(seg.clauses), doc.language)
+        store.save(doc, seg, PIPELINE_VERSION, tags, TAGGER_VERSION if tag else "")
     except BadInputError as exc:
         return IngestResult(str(path), IngestStatus.FAILED, slug, error=exc.reason)
     except Exception as exc:  # noqa: BLE001 - the batch boundary: report and go on
@@ -122,11 +127,26 @@ def ingest_paths(
     settings: Settings,
     force: bool = False,
     on_result: Callable[[IngestResult], None] | None = None,
+    tag: bool = True,
 ) -> list[IngestResult]:
     results = []
     for path in find_pdfs(paths):
-        result = ingest_file(path, store, settings, force)
+        result = ingest_file(path, store, settings, force, tag)
         results.append(result)
         if on_result is not None:
             on_result(result)
     return results
+
+
+def retag(store: Store, slugs: list[str] | None = None) -> list[tuple[str, int]]:
+    """Re-tag stored clauses (after the models change), one transaction per document."""
+    from .annotate import TAGGER_VERSION, tag_clauses
+
+    done = []
+    for info in store.documents():
+        if slugs and info.slug not in slugs:
+            continue
+        tags = tag_clauses(store.clauses(info.slug), info.language)
+        store.save_tags(info.slug, tags, TAGGER_VERSION)
+        done.append((info.slug, len(tags)))
+    return done

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from .types import Clause, DocumentInfo, Footnote
+from .tree import by_parent, depths, own_text
+from .types import Clause, DocumentInfo, Footnote, Tags
 
 EXPORT_FIELDS = (
     "doc",
@@ -24,32 +25,64 @@ EXPORT_FIELDS = (
 )
 
 
-def depths(clauses: list[Clause]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for c in clauses:  # parents come before children in document order
-        out[c.id] = out.get(c.parent, -1) + 1 if c.parent else 0
-    return out
+TAG_FIELDS = (
+    "language",
+    "entities",
+    "obligation",
+    "obligation_marker",
+    "obligation_actor",
+    "themes",
+    "theme_scores",
+    "evidence",
+)
 
 
-def own_text(clause: Clause, clauses_by_parent: dict[str, list[Clause]]) -> str:
-    """The clause's text before its first child (its heading and introductory words)."""
-    kids = clauses_by_parent.get(clause.id, [])
-    if not kids:
-        return clause.text
-    return clause.text[: max(0, kids[0].start - clause.start)].rstrip()
+def tags_dict(t: Tags) -> dict[str, object]:
+    return {
+        "language": t.language,
+        "entities": [{"text": e.text, "label": e.label, "start": e.start, "end": e.end} for e in t.entities],
+        "obligation": t.obligation.type,
+        "obligation_marker": t.obligation.marker,
+        "obligation_actor": t.obligation.actor,
+        "themes": [{"theme": s.theme, "score": s.score} for s in t.scores if s.theme in t.themes],
+        "theme_scores": {s.theme: s.score for s in t.scores},
+        "evidence": {s.theme: list(s.evidence) for s in t.scores if s.theme in t.themes and s.evidence},
+    }
 
 
-def by_parent(clauses: list[Clause]) -> dict[str, list[Clause]]:
-    out: dict[str, list[Clause]] = {}
-    for c in clauses:
-        if c.parent:
-            out.setdefault(c.parent, []).append(c)
-    return out
-
-
-def clause_json(c: Clause) -> str:
+def clause_json(c: Clause, tags: Tags | None = None) -> str:
     d = asdict(c)
-    return json.dumps({k: d[k] for k in EXPORT_FIELDS}, ensure_ascii=False)
+    out: dict[str, object] = {k: d[k] for k in EXPORT_FIELDS}
+    if tags is not None:
+        out.update(tags_dict(tags))
+    return json.dumps(out, ensure_ascii=False)
+
+
+def tags_text(t: Tags) -> str:
+    ob = t.obligation
+    lines = [f"language: {t.language}"]
+    if ob.type != "none":
+        lines.append(f"obligation: {ob.type} ({ob.marker}" + (f"; binds {ob.actor})" if ob.actor else ")"))
+    else:
+        lines.append("obligation: none")
+    for s in t.scores:
+        if s.theme in t.themes:
+            ev = "; ".join(s.evidence[:4])
+            lines.append(f"theme: {s.theme} {s.score:.2f}" + (f"  [{ev}]" if ev else ""))
+    if t.entities:
+        lines.append("entities: " + ", ".join(f"{e.text} ({e.label})" for e in t.entities[:30]))
+    return "\n".join(lines)
+
+
+def theme_table(rows: list[tuple[str, int, dict[str, int]]], themes: tuple[str, ...]) -> str:
+    """Per document: how many of its tagged leaf clauses carry each theme (share in %)."""
+    short = [t[:6] for t in themes]
+    head = f"{'document':48} {'leaves':>6} " + " ".join(f"{s:>6}" for s in short)
+    out = [head, "-" * len(head)]
+    for slug, n, counts in rows:
+        cells = " ".join(f"{100 * counts.get(t, 0) / n:5.0f}%" if n else f"{'-':>6}" for t in themes)
+        out.append(f"{slug[:48]:48} {n:6d} {cells}")
+    return "\n".join(out)
 
 
 def tree(clauses: list[Clause], max_depth: int | None = None) -> str:
@@ -64,7 +97,7 @@ def tree(clauses: list[Clause], max_depth: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def one(c: Clause, notes: list[Footnote]) -> str:
+def one(c: Clause, notes: list[Footnote], tags: Tags | None = None) -> str:
     pages = f"page {c.page_start}" if c.page_start == c.page_end else f"pages {c.page_start}-{c.page_end}"
     out = [
         f"{c.ref}" + (f" — {c.title}" if c.title else ""),
@@ -72,6 +105,8 @@ def one(c: Clause, notes: list[Footnote]) -> str:
         "",
         c.text,
     ]
+    if tags is not None:
+        out += ["", tags_text(tags)]
     cited = [n for n in notes if n.clause_id == c.id]
     if cited:
         out += ["", "Footnotes:"] + [f"  {n.label} {n.text}" for n in cited]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NotFoundError, StoreError
-from .types import Clause, Document, DocumentInfo, Footnote, Segmentation
+from .types import Clause, Document, DocumentInfo, Entity, Footnote, Obligation, Segmentation, Tags, ThemeScore
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
@@ -62,6 +62,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             clause_id TEXT
         );
         CREATE INDEX footnotes_doc ON footnotes(doc_id);
+        """,
+    ),
+    (
+        "m002_clause_tags",
+        """
+        CREATE TABLE clause_tags (
+            clause_row INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE,
+            language TEXT NOT NULL,
+            obligation TEXT NOT NULL,
+            marker TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            entities TEXT NOT NULL,
+            theme_scores TEXT NOT NULL,
+            themes TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            tagger_version TEXT NOT NULL
+        );
         """,
     ),
 )
@@ -125,7 +142,9 @@ class Store:
     def has(self, slug: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE slug = ?", (slug,)).fetchone() is not None
 
-    def save(self, doc: Document, seg: Segmentation, version: str) -> None:
+    def save(
+        self, doc: Document, seg: Segmentation, version: str, tags: dict[str, Tags] | None = None, tagger: str = ""
+    ) -> None:
         """Replace a document and everything derived from it in one transaction."""
         with self.transaction():
             row = self.db.execute("SELECT id FROM documents WHERE slug = ?", (doc.slug,)).fetchone()
@@ -185,6 +204,62 @@ class Store:
                 "INSERT INTO footnotes (doc_id, page, label, text, clause_id) VALUES (?, ?, ?, ?, ?)",
                 [(doc_id, f.page, f.label, f.text, f.clause_id) for f in seg.footnotes],
             )
+            if tags:
+                self._insert_tags(doc.slug, tags, tagger)
+
+    def save_tags(self, slug: str, tags: dict[str, Tags], tagger: str) -> None:
+        """Replace one document's tags in one transaction (`normscope retag`)."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM clause_tags WHERE clause_row IN"
+                " (SELECT c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ?)",
+                (slug,),
+            )
+            self._insert_tags(slug, tags, tagger)
+
+    def _insert_tags(self, slug: str, tags: dict[str, Tags], tagger: str) -> None:
+        rows = dict(
+            self.db.execute(
+                "SELECT c.clause_id, c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ?", (slug,)
+            ).fetchall()
+        )
+        self.db.executemany(
+            "INSERT INTO clause_tags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rows[cid],
+                    t.language,
+                    t.obligation.type,
+                    t.obligation.marker,
+                    t.obligation.actor,
+                    json.dumps([[e.text, e.label, e.start, e.end] for e in t.entities], ensure_ascii=False),
+                    json.dumps({s.theme: s.score for s in t.scores}),
+                    json.dumps(list(t.themes)),
+                    json.dumps({s.theme: list(s.evidence) for s in t.scores if s.evidence}, ensure_ascii=False),
+                    tagger,
+                )
+                for cid, t in tags.items()
+                if cid in rows
+            ],
+        )
+
+    def tags(self, slug: str) -> dict[str, Tags]:
+        out = {}
+        for r in self.db.execute(
+            "SELECT c.clause_id, t.language, t.obligation, t.marker, t.actor, t.entities, t.theme_scores, t.themes,"
+            " t.evidence FROM clause_tags t JOIN clauses c ON c.id = t.clause_row JOIN documents d ON d.id = c.doc_id"
+            " WHERE d.slug = ?",
+            (slug,),
+        ):
+            evidence = json.loads(r[8])
+            out[r[0]] = Tags(
+                language=r[1],
+                entities=tuple(Entity(*e) for e in json.loads(r[5])),
+                obligation=Obligation(r[2], r[3], r[4]),
+                scores=tuple(ThemeScore(k, v, tuple(evidence.get(k, ()))) for k, v in json.loads(r[6]).items()),
+                themes=tuple(json.loads(r[7])),
+            )
+        return out
 
     def delete(self, slug: str) -> bool:
         with self.transaction():

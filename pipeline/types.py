@@ -157,3 +157,39 @@ class DocumentInfo:
     removed_lines: int
     needs_ocr_pages: tuple[int, ...]
     sha256: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    start: int  # offsets into the tagged text (a clause's own text is a prefix of clause.text)
+    end: int
+
+
+@dataclass(frozen=True)
+class Obligation:
+    type: str  # mandatory, prohibited, recommended, permitted, none
+    marker: str = ""
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str
+    score: float
+    evidence: tuple[str, ...] = ()  # matched terms, or "similar to <id> [themes]"
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the tagger says about one text (a clause, or anything given to `normscope tag`)."""
+
+    language: str
+    entities: tuple[Entity, ...]
+    obligation: Obligation
+    scores: tuple[ThemeScore, ...]  # every theme, in taxonomy order
+    themes: tuple[str, ...]  # the themes above their calibrated thresholds
+
+    def theme_scores(self) -> dict[str, float]:
+        return {s.theme: s.score for s in self.scores}

@@ -1,0 +1,76 @@
+"""Training and evaluation runs for the theme classifier (what `normscope train/eval` call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import themes as tm
+from .embed import multilingual
+
+
+@dataclass(frozen=True)
+class ThemeEvaluation:
+    rows: list[tm.ThemeReport]
+    by_language: dict[str, float]
+    n_train: int
+    n_test: int
+    docs: int
+
+    @property
+    def macro_f1(self) -> float:
+        return float(np.mean([r.f1 for r in self.rows]))
+
+    def table(self) -> str:
+        out = [
+            f"theme classifier on the held-out test split: {self.n_test} clauses "
+            f"(trained on {self.n_train}; {self.docs} documents in all)",
+            "",
+            f"{'theme':18} {'support':>7} {'precision':>9} {'recall':>7} {'F1':>6}",
+        ]
+        for r in self.rows:
+            out.append(f"{r.theme:18} {r.support:7d} {r.precision:9.3f} {r.recall:7.3f} {r.f1:6.3f}")
+        out.append(
+            f"{'macro':18} {sum(r.support for r in self.rows):7d} "
+            f"{np.mean([r.precision for r in self.rows]):9.3f} {np.mean([r.recall for r in self.rows]):7.3f} "
+            f"{self.macro_f1:6.3f}"
+        )
+        out.append("")
+        out.append("macro-F1 by language: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(self.by_language.items())))
+        return "\n".join(out)
+
+
+def theme_eval() -> ThemeEvaluation:
+    rows = tm.load_labels()
+    train = [r for r in rows if r.split == "train"]
+    test = [r for r in rows if r.split == "test"]
+    model = tm.load()
+
+    def vectors(rs: list[tm.Labelled]) -> np.ndarray | None:
+        return multilingual().encode([r.text for r in rs]) if model.needs_vectors else None
+
+    report = tm.evaluate(model, test, vectors(test))
+    by_lang = {}
+    for lang in sorted({r.lang for r in test}):
+        sub = [r for r in test if r.lang == lang]
+        by_lang[lang] = float(np.mean([x.f1 for x in tm.evaluate(model, sub, vectors(sub))]))
+    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}))
+
+
+def theme_train() -> str:
+    rows = tm.load_labels()
+    tm.write_split(rows)
+    train = [r for r in rows if r.split == "train"]
+    emb = multilingual()
+    model, cv = tm.train(train, emb.encode([r.text for r in train]), emb.name)
+    tm.save(model)
+    tm.load.cache_clear()
+    lines = [
+        f"trained on {len(train)} clauses ({sum(1 for r in rows if r.split == 'test')} held out)",
+        "5-fold CV macro-F1 on the training split: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()),
+        f"chosen: C={model.C:g}, embedding weight {model.embedding_weight:g}",
+        "thresholds: " + ", ".join(f"{t} {x:.2f}" for t, x in zip(model.themes, model.thresholds)),
+        f"saved {tm.CLASSIFIER}",
+    ]
+    return "\n".join(lines)

