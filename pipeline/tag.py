@@ -84,9 +84,16 @@ def _register() -> None:
                 span = doc.char_span(start, end, label=label, alignment_mode="expand")
                 if span is not None:
                     spans.append(span)
-            statistical = [e for e in doc.ents if e.label_ in keep and e.text not in drop]
-            # Rule spans first: filter_spans keeps the longest, and rules win ties.
-            doc.ents = filter_spans(spans + statistical)
+            statistical = [
+                e
+                for e in doc.ents
+                if e.label_ in keep
+                and e.text not in drop
+                and all(e.end_char <= r.start_char or e.start_char >= r.end_char for r in spans)
+            ]
+            # A rule entity wins over any statistical one it overlaps.
+            doc.ents = filter_spans(spans) + statistical
+            doc.ents = sorted(doc.ents, key=lambda e: e.start)
             return doc
 
         return component
@@ -100,6 +107,11 @@ def pipeline(lang: str) -> Any:
     _register()
     nlp: Any
     if lang == "zh":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at import
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     elif lang == "de":
         nlp = spacy.blank("de")

@@ -9,7 +9,7 @@ from conftest import ROOT, corpus_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.render import EXPORT_FIELDS
+from pipeline.render import EXPORT_FIELDS, TAG_FIELDS
 
 runner = CliRunner()
 CAC = "cac-interim-measures-genai-services-2023-zh.pdf"
@@ -40,11 +40,37 @@ def test_ingest_docs_show_export(tmp_path):
     assert r.exit_code == 0 and "pages" in r.output or "page 2" in r.output
     assert "利用生成式人工智能技术" in r.output
     r = run(home, "show", SLUG, "art-4.1", "--json")
-    assert json.loads(r.output)["ref"] == "第四条第（一）项"
+    shown = json.loads(r.output)
+    assert shown["ref"] == "第四条第（一）项" and shown["obligation"] in ("mandatory", "prohibited")
+    assert "values" in [t["theme"] for t in shown["themes"]]  # 坚持社会主义核心价值观
+    r = run(home, "show", SLUG, "第四条")
+    assert "obligation: mandatory (应当" in r.output
+
+    r = run(home, "docs", "--themes", "--json")
+    (profile,) = [json.loads(line) for line in r.output.splitlines()]
+    assert profile["leaves"] > 20 and profile["themes"]["security"] > 0
+
+    r = run(home, "retag", SLUG)
+    assert r.exit_code == 0 and f"retagged  {SLUG}" in r.output
 
     r = run(home, "export", SLUG, "--format", "jsonl")
     rows = [json.loads(line) for line in r.output.splitlines()]
-    assert all(tuple(row) == EXPORT_FIELDS for row in rows)
+    assert all(tuple(row) == EXPORT_FIELDS + TAG_FIELDS for row in rows)
+    art4 = next(row for row in rows if row["ref"] == "第四条")
+    assert art4["obligation"] == "mandatory" and art4["obligation_marker"] == "应当"
+    assert any(e["label"] == "LEGAL_REF" for row in rows for e in row["entities"])
+    assert set(art4["theme_scores"]) == {
+        "values",
+        "security",
+        "interoperability",
+        "privacy",
+        "transparency",
+        "fairness",
+        "safety",
+        "accountability",
+        "data-governance",
+        "innovation",
+    }
     assert sum(1 for row in rows if row["kind"] == "article") == 24
     body = rows[0]["text"]
     assert all(body[row["start"] : row["end"]] == row["text"] for row in rows)
@@ -67,6 +93,8 @@ def test_unknown_document_and_clause_are_one_line_errors(tmp_path):
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert commands
+    for group in app.registered_groups:
+        commands += [f"{group.name} {c.name}" for c in group.typer_instance.registered_commands]
+    assert "eval themes" in commands
     for name in commands:
         assert re.search(rf"normscope {name}\b", readme), name
