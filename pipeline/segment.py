@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from statistics import median
 
-from .grammars import Grammar, Rule, choose_grammar, nist_ref
-from .textnorm import is_cjk
+from .assemble import assemble, block_lengths, block_starts
+from .grammar_rules import Grammar, Rule
+from .grammars import choose_grammar, nist_ref
 from .types import Clause, Document, Footnote, Line, Segmentation
 
 _SENTENCE_END = re.compile(r"[.;:!?。；：！？]\s*$")
-_HYPHEN_END = re.compile(r"[A-Za-zÀ-ÿ]-$")
 
 
 @dataclass
@@ -290,64 +289,6 @@ def _slug(text: str) -> str:
     return "-".join(words)[:48] or "heading"
 
 
-def _block_lengths(blocks: list[bool]) -> list[int]:
-    """For each line, how many lines the block starting there has (0 if not a block start)."""
-    out = [0] * len(blocks)
-    n = 0
-    for i in range(len(blocks) - 1, -1, -1):
-        n += 1
-        if blocks[i]:
-            out[i] = n
-            n = 0
-    return out
-
-
-def _block_starts(lines: tuple[Line, ...]) -> list[bool]:
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and a.column == b.column]
-    usual = median(gaps) if gaps else 0.0
-    limit = max(3.0, 1.6 * usual if usual > 0 else 3.0)
-    out = [True]
-    for a, b in zip(lines, lines[1:]):
-        if a.page != b.page:
-            out.append(bool(_SENTENCE_END.search(a.text)) and not b.text[:1].islower())
-        elif a.column != b.column:
-            out.append(True)
-        else:
-            out.append(b.top - a.bottom > limit or b.size != a.size and abs(b.size - a.size) > 1)
-    return out
-
-
-def _assemble(lines: tuple[Line, ...], starts: set[int], blocks: list[bool]) -> tuple[str, list[int], list[int]]:
-    """Body text with one separator per line break: newline at clause and block starts,
-    nothing inside a hyphenated word or between CJK characters, else a space."""
-    parts: list[str] = []
-    begin: list[int] = []
-    end: list[int] = []
-    pos = 0
-    for i, line in enumerate(lines):
-        text = line.text
-        if i > 0:
-            prev = parts[-1]
-            if i in starts or blocks[i]:
-                sep = "\n"
-            elif _HYPHEN_END.search(prev) and text[:1].islower():
-                parts[-1] = prev[:-1]
-                pos -= 1
-                end[-1] -= 1
-                sep = ""
-            elif is_cjk(prev[-1]) and is_cjk(text[0]):
-                sep = ""
-            else:
-                sep = " "
-            parts.append(sep)
-            pos += len(sep)
-        begin.append(pos)
-        parts.append(text)
-        pos += len(text)
-        end.append(pos)
-    return "".join(parts), begin, end
-
-
 def _content_hash(kind: str, ref: str, title: str, text: str) -> str:
     return hashlib.sha256(f"{kind}\x1f{ref}\x1f{title}\x1f{text}".encode()).hexdigest()[:32]
 
@@ -355,11 +296,11 @@ def _content_hash(kind: str, ref: str, title: str, text: str) -> str:
 def segment(doc: Document, grammar: Grammar | None = None) -> Segmentation:
     grammar = grammar or choose_grammar(doc.lines, doc.language)
     b = _Builder(doc, grammar)
-    blocks = _block_starts(doc.lines)
-    b.block_len = _block_lengths(blocks)
+    blocks = block_starts(doc.lines)
+    b.block_len = block_lengths(blocks)
     for i, line in enumerate(doc.lines):
         b.feed(i, line, blocks[i])
-    text, begin, end = _assemble(doc.lines, b.starts, blocks)
+    text, begin, end = assemble(doc.lines, b.starts, blocks)
 
     clauses: list[Clause] = []
     for order, node in enumerate(b.order):

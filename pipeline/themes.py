@@ -104,9 +104,11 @@ def _read_labels(folder: Path = LABELS) -> list[Labelled]:
     return list(rows.values())
 
 
-def assign_splits(rows: list[Labelled]) -> dict[str, str]:
+def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) -> dict[str, str]:
     """Train/test by a hash of each group of texts that contain one another, so a paragraph and
-    the article holding it never straddle the split."""
+    the article holding it never straddle the split. Splits already recorded are kept, and new
+    members of a recorded group join that group's side."""
+    recorded = recorded or {}
     parent = list(range(len(rows)))
 
     def find(i: int) -> int:
@@ -125,23 +127,28 @@ def assign_splits(rows: list[Labelled]) -> dict[str, str]:
         groups.setdefault(find(i), []).append(r.id)
     split: dict[str, str] = {}
     for ids in groups.values():
-        h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
+        known = [recorded[cid] for cid in ids if cid in recorded]
+        if known:
+            side = "test" if "test" in known else "train"
+        else:
+            h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
+            side = "test" if h % 10 < TEST_SHARE else "train"
         for cid in ids:
-            split[cid] = "test" if h % 10 < TEST_SHARE else "train"
+            split[cid] = recorded.get(cid, side)
     return split
 
 
 def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelled]:
-    """The labelled clauses with the split recorded in split.tsv (new ones are assigned by the
-    same rule and must be written with `write_split` before training)."""
+    """The labelled clauses with the split recorded in split.tsv; clauses labelled since are
+    assigned by the same rule (`normscope train themes` records them before fitting)."""
     rows = _read_labels(folder)
     recorded = {}
     if split_file.exists():
         for line in split_file.read_text(encoding="utf-8").splitlines()[1:]:
-            cid, s = line.split("\t")
-            recorded[cid] = s
-    fresh = assign_splits(rows)
-    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, recorded.get(r.id, fresh[r.id])) for r in rows]
+            cid, side = line.split("\t")
+            recorded[cid] = side
+    split = assign_splits(rows, recorded)
+    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, split[r.id]) for r in rows]
 
 
 def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:
