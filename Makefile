@@ -18,6 +18,7 @@ setup: $(BIN)/normscope
 demo: setup
 	$(BIN)/normscope --home $(HOME_DIR) ingest $(CORPORA) || true
 	$(BIN)/normscope --home $(HOME_DIR) docs
+	$(BIN)/normscope --home $(HOME_DIR) docs --themes
 
 lint: setup
 	$(BIN)/ruff check pipeline tests bench
