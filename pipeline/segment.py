@@ -16,6 +16,7 @@ from .grammar_rules import Grammar, Rule
 from .grammars import choose_grammar, nist_ref
 from .types import Clause, Document, Footnote, Line, Segmentation
 
+_NOTE = re.compile(r"^(?:注\s*\d*\s*[:：]|NOTE\b|Note\s*\d*\s*[:：])")
 _SENTENCE_END = re.compile(r"[.;:!?。；：！？]\s*$")
 
 
@@ -196,8 +197,9 @@ class _Builder:
             self._open(i, *hit)
             return
         top = self.stack[-1]
-        if block_start and top.level in self.grammar.list_levels:
-            # An unnumbered paragraph after a list belongs to the list's parent.
+        if block_start and top.level in self.grammar.list_levels and not _NOTE.match(text):
+            # An unnumbered paragraph after a list belongs to the list's parent (a note such as
+            # "注1：" or "NOTE" annotates the item before it and keeps the list open).
             while len(self.stack) > 1 and self.stack[-1].level in self.grammar.list_levels:
                 self.stack.pop()
         if self.grammar.paragraphs:

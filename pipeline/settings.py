@@ -9,7 +9,7 @@ from pathlib import Path
 HOME_ENV = "NORMSCOPE_HOME"
 DEFAULT_HOME = ".normscope"
 # Bump when extraction or segmentation changes what is stored: unchanged files re-ingest then.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass(frozen=True)
