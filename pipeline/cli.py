@@ -44,6 +44,7 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="PDF files or folders of PDFs."),
     force: bool = typer.Option(False, "--force", help="Re-read files even when unchanged."),
     no_tag: bool = typer.Option(False, "--no-tag", help="Store clauses without tagging them."),
+    no_embed: bool = typer.Option(False, "--no-embed", help="Do not update the vector index."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file."),
 ) -> None:
     """Ingest PDFs into the clause store and tag their clauses; one status line per file.
@@ -67,7 +68,9 @@ def ingest(
 
     try:
         with _store() as store:
-            results = ingest_paths(paths, store, _settings(), force=force, on_result=show, tag=not no_tag)
+            results = ingest_paths(
+                paths, store, _settings(), force=force, on_result=show, tag=not no_tag, embed=not no_embed
+            )
     except NormScopeError as exc:
         _fail(exc)
         return
@@ -237,6 +240,83 @@ def retag(docs: list[str] = typer.Argument(None, help="Document slugs (default: 
         _fail(exc)
 
 
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='The query; "-" reads one query per line (or JSON lines) from stdin.'),
+    k: int = typer.Option(10, "-k", help="How many hits."),
+    doc: list[str] = typer.Option([], "--doc", help="Only these documents (repeatable)."),
+    theme: list[str] = typer.Option([], "--theme", help="Only clauses with these themes (repeatable)."),
+    kind: list[str] = typer.Option([], "--kind", help="Only these clause kinds, e.g. article (repeatable)."),
+    obligation: str = typer.Option(None, "--obligation", help="mandatory, prohibited, recommended, permitted, none."),
+    lang: str = typer.Option(None, "--lang", help="Only clauses in this language (en, de, zh)."),
+    mode: str = typer.Option("hybrid", "--mode", help="dense, keyword or hybrid."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or md."),
+) -> None:
+    """Search clauses across all documents: dense + keyword, fused; filters; why each hit matched.
+
+    Example: normscope search "obligations to label AI-generated content" --doc eu-ai-act-2024-1689
+    """
+    from .embed import get_embedder
+    from .render import hit_json, hits_markdown, hits_table
+    from .search import search as run_search
+    from .store_search import Filters
+    from .vectors import open_index
+
+    if mode not in ("dense", "keyword", "hybrid") or fmt not in ("table", "json", "md"):
+        _fail(NormScopeError("--mode is dense, keyword or hybrid; --format is table, json or md"))
+    filters = Filters(tuple(doc), tuple(kind), tuple(theme), obligation, lang)
+    settings = _settings()
+    try:
+        with _store() as store:
+            embedder = get_embedder(settings.embed_model) if mode != "keyword" else None
+            index = open_index(store, settings, embedder) if embedder is not None else None
+            if query == "-":
+                for line in sys.stdin.read().splitlines():
+                    if not line.strip():
+                        continue
+                    q, n = line, k
+                    if line.lstrip().startswith("{"):
+                        item = json.loads(line)
+                        q, n = str(item["query"]), int(item.get("k", k))
+                    hits = run_search(store, index, embedder, q, n, filters, mode)
+                    typer.echo(
+                        json.dumps({"query": q, "hits": [json.loads(hit_json(h)) for h in hits]}, ensure_ascii=False)
+                    )
+                return
+            hits = run_search(store, index, embedder, query, k, filters, mode)
+    except NormScopeError as exc:
+        _fail(exc)
+        return
+    if fmt == "json":
+        for h in hits:
+            typer.echo(hit_json(h))
+    elif fmt == "md":
+        typer.echo(hits_markdown(query, hits))
+    else:
+        typer.echo(hits_table(hits) if hits else "no clause matched")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the vector index from the stored clauses (and the keyword index).
+
+    Example: normscope reindex
+    """
+    from .embed import get_embedder
+    from .store_search import rebuild_fts
+    from .vectors import reindex as run_reindex
+
+    settings = _settings()
+    try:
+        with _store() as store:
+            n = rebuild_fts(store)
+            index = run_reindex(store, settings, get_embedder(settings.embed_model))
+    except NormScopeError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"indexed {len(index)} clause vectors ({index.model}) and {n} clauses for keywords")
+
+
 eval_app = typer.Typer(help="Measure the models on held-out labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the models from the labelled data in models/.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -259,6 +339,27 @@ def eval_themes(as_json: bool = typer.Option(False, "--json", help="One JSON obj
     if as_json:
         for row in report.rows:
             typer.echo(json.dumps(asdict(row)))
+        return
+    typer.echo(report.table())
+
+
+@eval_app.command("search")
+def eval_search() -> None:
+    """Recall@10 and MRR of dense, keyword and hybrid search on the labelled query set.
+
+    Example: normscope eval search
+    """
+    from .embed import get_embedder
+    from .evaluation import search_eval
+    from .vectors import open_index
+
+    settings = _settings()
+    try:
+        with _store() as store:
+            embedder = get_embedder(settings.embed_model)
+            report = search_eval(store, open_index(store, settings, embedder), embedder)
+    except NormScopeError as exc:
+        _fail(exc)
         return
     typer.echo(report.table())
 

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import themes as tm
-from .embed import multilingual
+from .embed import Embedder, multilingual
+from .index import VectorIndex
+from .store import Store
+
+QUERIES = tm.MODELS / "search" / "queries.jsonl"
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,35 @@ def theme_train() -> str:
         f"saved {tm.CLASSIFIER}",
     ]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SearchEvaluation:
+    model: str
+    rows: list[tuple[str, str, int, float, float]]  # (mode, language, queries, recall@10, MRR)
+
+    def table(self) -> str:
+        out = [
+            f"search on the labelled query set (models/search/queries.jsonl), embedder {self.model}",
+            "",
+            f"{'mode':8} {'queries':8} {'recall@10':>9} {'MRR':>6}",
+        ]
+        for mode, lang, n, rec, mrr in self.rows:
+            out.append(f"{mode:8} {lang + ' ' + str(n):8} {rec:9.3f} {mrr:6.3f}")
+        return "\n".join(out)
+
+
+def search_eval(store: Store, index: VectorIndex, embedder: Embedder, k: int = 10) -> SearchEvaluation:
+    import json
+
+    from .search import recall_mrr, search
+
+    rows = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for mode in ("dense", "keyword", "hybrid"):
+        ranked = [[h.id for h in search(store, index, embedder, r["query"], k, mode=mode)] for r in rows]
+        for lang in ("all", "en", "zh"):
+            pick = [i for i, r in enumerate(rows) if lang == "all" or r["lang"] == lang]
+            rec, mrr = recall_mrr([ranked[i] for i in pick], [set(rows[i]["relevant"]) for i in pick], k)
+            out.append((mode, lang, len(pick), rec, mrr))
+    return SearchEvaluation(embedder.name, out)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import vectors
+from .embed import get_embedder
 from .errors import BadInputError
 from .extract import extract_pages, sha256_of
 from .layout import clean_pages
@@ -128,13 +130,18 @@ def ingest_paths(
     force: bool = False,
     on_result: Callable[[IngestResult], None] | None = None,
     tag: bool = True,
+    embed: bool = True,
 ) -> list[IngestResult]:
+    """Ingest files one by one, then bring the vector index in line with what changed."""
     results = []
     for path in find_pdfs(paths):
         result = ingest_file(path, store, settings, force, tag)
         results.append(result)
         if on_result is not None:
             on_result(result)
+    changed = [r.slug for r in results if r.slug and r.status in (IngestStatus.ADDED, IngestStatus.UPDATED)]
+    if embed and (changed or not vectors.index_path(settings).exists()):
+        vectors.update(store, settings, get_embedder(settings.embed_model), changed)
     return results
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 
 from .tree import by_parent, depths, own_text
-from .types import Clause, DocumentInfo, Footnote, Tags
+from .types import Clause, DocumentInfo, Footnote, SearchHit, Tags
 
 EXPORT_FIELDS = (
     "doc",
@@ -142,3 +142,53 @@ def docs_table(infos: list[DocumentInfo]) -> str:
             f"{i.removed_lines:7d} {len(i.needs_ocr_pages):3d}  {i.title[:60]}"
         )
     return "\n".join(rows)
+
+
+def hit_json(h: SearchHit) -> str:
+    return json.dumps(
+        {
+            "id": h.id,
+            "doc": h.doc,
+            "ref": h.ref,
+            "kind": h.kind,
+            "score": h.score,
+            "dense_rank": h.dense_rank,
+            "keyword_rank": h.keyword_rank,
+            "text": h.text,
+            "themes": list(h.themes),
+            "title": h.title,
+            "doc_title": h.doc_title,
+            "matched_terms": list(h.matched_terms),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _why(h: SearchHit) -> str:
+    parts = []
+    if h.dense_rank:
+        parts.append(f"meaning #{h.dense_rank}")
+    if h.keyword_rank:
+        parts.append(f"keywords #{h.keyword_rank}" + (f" ({', '.join(h.matched_terms)})" if h.matched_terms else ""))
+    return "; ".join(parts)
+
+
+def hits_table(hits: list[SearchHit]) -> str:
+    out = []
+    for h in hits:
+        themes = f"  [{', '.join(h.themes)}]" if h.themes else ""
+        out.append(f"{h.rank:2d}. {h.ref} — {h.doc_title[:70]}  ({h.kind}, {h.score:.4f}){themes}")
+        out.append(f"    {h.snippet}")
+        out.append(f"    why: {_why(h)}   id: {h.id}")
+    return "\n".join(out)
+
+
+def hits_markdown(query: str, hits: list[SearchHit]) -> str:
+    out = [f"## Search: {query}", ""]
+    for h in hits:
+        out.append(
+            f"{h.rank}. **{h.ref}** — {h.doc_title} · {h.kind}" + (f" · {', '.join(h.themes)}" if h.themes else "")
+        )
+        out.append(f"   > {h.snippet}")
+        out.append(f"   <sub>{_why(h)} · `{h.id}`</sub>")
+    return "\n".join(out)

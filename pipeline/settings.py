@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HOME_ENV = "NORMSCOPE_HOME"
+EMBED_ENV = "NORMSCOPE_EMBED_MODEL"
+DEFAULT_EMBED_MODEL = "use-multilingual-v3"
 DEFAULT_HOME = ".normscope"
 # Bump when extraction or segmentation changes what is stored: unchanged files re-ingest then.
 PIPELINE_VERSION = "2"
@@ -21,6 +23,7 @@ class Settings:
     repeat_similarity: float = 85.0  # rapidfuzz token_sort_ratio, 0..100
     x_tolerance: float = 3.0
     y_tolerance: float = 3.0
+    embed_model: str = DEFAULT_EMBED_MODEL
 
     @property
     def db_path(self) -> Path:
@@ -29,4 +32,4 @@ class Settings:
 
 def load_settings(home: str | Path | None = None) -> Settings:
     chosen = home or os.environ.get(HOME_ENV) or DEFAULT_HOME
-    return Settings(home=Path(chosen))
+    return Settings(home=Path(chosen), embed_model=os.environ.get(EMBED_ENV) or DEFAULT_EMBED_MODEL)

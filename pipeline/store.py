@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import NotFoundError, StoreError
+from .keywords import tokens as keyword_tokens
 from .types import Clause, Document, DocumentInfo, Entity, Footnote, Obligation, Segmentation, Tags, ThemeScore
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -78,6 +79,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             themes TEXT NOT NULL,
             evidence TEXT NOT NULL,
             tagger_version TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "m003_search",
+        """
+        CREATE VIRTUAL TABLE clause_fts USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TABLE embeddings (
+            model TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model, content_hash)
         );
         """,
     ),
@@ -168,6 +181,9 @@ class Store:
                 doc_id = cur.lastrowid
             else:
                 doc_id = row[0]
+                self.db.execute(
+                    "DELETE FROM clause_fts WHERE rowid IN (SELECT id FROM clauses WHERE doc_id = ?)", (doc_id,)
+                )
                 for table in ("clauses", "removed_lines", "footnotes"):
                     self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
                 self.db.execute(
@@ -203,6 +219,10 @@ class Store:
             self.db.executemany(
                 "INSERT INTO footnotes (doc_id, page, label, text, clause_id) VALUES (?, ?, ?, ?, ?)",
                 [(doc_id, f.page, f.label, f.text, f.clause_id) for f in seg.footnotes],
+            )
+            self.db.executemany(
+                "INSERT INTO clause_fts (rowid, tokens) SELECT id, ? FROM clauses WHERE clause_id = ?",
+                [(keyword_tokens(f"{c.ref} {c.title} {c.text}"), c.id) for c in seg.clauses],
             )
             if tags:
                 self._insert_tags(doc.slug, tags, tagger)
@@ -263,6 +283,11 @@ class Store:
 
     def delete(self, slug: str) -> bool:
         with self.transaction():
+            self.db.execute(
+                "DELETE FROM clause_fts WHERE rowid IN"
+                " (SELECT c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE d.slug = ?)",
+                (slug,),
+            )
             cur = self.db.execute("DELETE FROM documents WHERE slug = ?", (slug,))
         return cur.rowcount > 0
 

@@ -193,3 +193,21 @@ class Tags:
 
     def theme_scores(self) -> dict[str, float]:
         return {s.theme: s.score for s in self.scores}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    score: float  # reciprocal-rank-fusion score in hybrid mode; cosine or BM25 otherwise
+    id: str
+    doc: str
+    doc_title: str
+    ref: str
+    kind: str
+    title: str
+    text: str
+    snippet: str  # with the query's terms in **bold**
+    themes: tuple[str, ...]
+    dense_rank: int | None
+    keyword_rank: int | None
+    matched_terms: tuple[str, ...]
