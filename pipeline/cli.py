@@ -297,6 +297,38 @@ def search(
 
 
 @app.command()
+def similar(
+    doc: str = typer.Argument(..., help="Document slug."),
+    ref: str = typer.Argument(..., help="A clause of it: citation, id or path."),
+    k: int = typer.Option(10, "-k", help="How many hits."),
+    in_docs: list[str] = typer.Option([], "--doc", help="Only in these documents (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """The clauses nearest in meaning to a stored clause, in other documents.
+
+    Example: normscope similar tc260-003-2024-genai-service-basic-security-requirements-zh 5.1 --doc eu-ai-act-2024-1689
+    """
+    from .embed import get_embedder
+    from .render import hit_json, hits_table
+    from .search import similar as run_similar
+    from .vectors import open_index
+
+    settings = _settings()
+    try:
+        with _store() as store:
+            index = open_index(store, settings, get_embedder(settings.embed_model))
+            hits = run_similar(store, index, doc, ref, k, tuple(in_docs))
+    except NormScopeError as exc:
+        _fail(exc)
+        return
+    if fmt == "json":
+        for h in hits:
+            typer.echo(hit_json(h))
+    else:
+        typer.echo(hits_table(hits) if hits else "no clause in other documents")
+
+
+@app.command()
 def reindex() -> None:
     """Rebuild the vector index from the stored clauses (and the keyword index).
 

@@ -45,6 +45,10 @@ class VectorIndex:
             return 0
         return int(self.index.remove_ids(faiss.IDSelectorBatch(ids)))
 
+    def vector(self, row_id: int) -> np.ndarray:
+        """The stored vector of one clause row."""
+        return np.asarray(self.index.reconstruct(int(row_id)), dtype=np.float32)
+
     def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of the k nearest vectors per query; with `allowed`, only among those ids
         (the filter is applied inside the search, so k come back whenever k are allowed)."""

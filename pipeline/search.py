@@ -92,6 +92,42 @@ def search(
     return hits
 
 
+def similar(
+    store: Store, index: VectorIndex, doc: str, ref: str, k: int = 10, docs: tuple[str, ...] = ()
+) -> list[SearchHit]:
+    """The clauses nearest in meaning to a stored clause, in other documents (or in `docs`)."""
+    from .store_search import clause_row_id
+
+    clause = store.clause(doc, ref)
+    row = clause_row_id(store, clause.id)
+    others = tuple(d.slug for d in store.documents() if d.slug != doc and (not docs or d.slug in docs))
+    allowed = allowed_ids(store, Filters(docs=others)) if others else np.zeros(0, dtype=np.int64)
+    if allowed is None or not len(allowed):
+        return []
+    scores, ids = index.search(index.vector(row)[None, :], k, allowed)
+    top = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    info = hit_info(store, [cid for cid, _ in top])
+    return [
+        SearchHit(
+            rank,
+            round(score, 6),
+            info[cid].clause.id,
+            info[cid].clause.doc,
+            info[cid].doc_title,
+            info[cid].clause.ref,
+            info[cid].clause.kind,
+            info[cid].clause.title,
+            info[cid].clause.text,
+            _snippet(info[cid].clause.text, [])[0],
+            info[cid].themes,
+            rank,
+            None,
+            (),
+        )
+        for rank, (cid, score) in enumerate(top, 1)
+    ]
+
+
 def recall_mrr(ranked: list[list[str]], relevant: list[set[str]], k: int = 10) -> tuple[float, float]:
     """Mean recall@k (share of a query's relevant clauses in its top k) and MRR."""
     recalls, rr = [], []

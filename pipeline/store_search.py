@@ -31,6 +31,10 @@ def clause_rows(store: Store, slug: str | None = None) -> list[tuple[int, Clause
     return [(r[0], _clause(r[1], r[2:])) for r in rows]
 
 
+def clause_row_id(store: Store, clause_id: str) -> int:
+    return int(store.db.execute("SELECT id FROM clauses WHERE clause_id = ?", (clause_id,)).fetchone()[0])
+
+
 def row_ids(store: Store) -> np.ndarray:
     return np.array([r[0] for r in store.db.execute("SELECT id FROM clauses")], dtype=np.int64)
 

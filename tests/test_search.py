@@ -126,3 +126,16 @@ def test_search_cli_json_and_stdin(home):
     assert [len(a["hits"]) for a in answers] == [2, 10]
     r = CliRunner().invoke(app, ["--home", str(home), "search", "penalties for non-compliance", "-k", "2"])
     assert "why:" in r.output and "Article" in r.output
+
+
+def test_similar_finds_counterparts_in_other_documents(home):
+    from pipeline.search import similar
+
+    settings, store, embedder, index = open_all(home)
+    hits = similar(
+        store, index, "tc260-practice-guide-genai-content-labeling-2023-zh", "3.1", 10, docs=("eu-ai-act-2024-1689",)
+    )
+    assert len(hits) == 10 and all(h.doc == "eu-ai-act-2024-1689" for h in hits)
+    r = CliRunner().invoke(app, ["--home", str(home), "similar", "eu-ai-act-2024-1689", "Article 50(2)", "-k", "3"])
+    assert r.exit_code == 0 and "tc260-practice-guide" in r.output
+    store.close()
