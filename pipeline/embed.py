@@ -157,19 +157,25 @@ class SentenceTransformerEmbedder:
 
     def windows(self, text: str) -> list[str]:
         """The text as pieces that each fit the model's token limit (one piece if it fits)."""
+        return self._windows([text])[0]
+
+    def _windows(self, texts: list[str]) -> list[list[str]]:
         model = self._load()
         limit = int(model.max_seq_length) - 2  # [CLS] and [SEP]
-        enc = model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        offsets = enc["offset_mapping"]
-        if len(offsets) <= limit:
-            return [text]
-        step = max(1, int(limit * self.stride))
+        enc = model.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         out = []
-        for start in range(0, len(offsets), step):
-            piece = offsets[start : start + limit]
-            out.append(text[piece[0][0] : piece[-1][1]])
-            if start + limit >= len(offsets):
-                break
+        step = max(1, int(limit * self.stride))
+        for text, offsets in zip(texts, enc["offset_mapping"]):
+            if len(offsets) <= limit:
+                out.append([text])
+                continue
+            pieces = []
+            for start in range(0, len(offsets), step):
+                piece = offsets[start : start + limit]
+                pieces.append(text[piece[0][0] : piece[-1][1]])
+                if start + limit >= len(offsets):
+                    break
+            out.append(pieces)
         return out
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -178,10 +184,9 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         pieces: list[str] = []
         owner: list[int] = []
-        for i, text in enumerate(texts):
-            for piece in self.windows(text or " "):
-                pieces.append(piece)
-                owner.append(i)
+        for i, parts in enumerate(self._windows([t or " " for t in texts])):
+            pieces.extend(parts)
+            owner.extend([i] * len(parts))
         vectors = model.encode(pieces, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False)
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         np.add.at(out, np.array(owner), vectors)
