@@ -58,11 +58,11 @@ def _title(meta_title: str, lines_text: list[str], fallback: str) -> str:
     return fallback
 
 
-def read_document(path: Path, settings: Settings) -> tuple[Document, list[str]]:
+def read_document(path: Path, settings: Settings, sha: str | None = None) -> tuple[Document, list[str]]:
     """Extract and clean one PDF; raise BadInputError when there is nothing to read."""
     if not path.exists():
         raise BadInputError(str(path), "no such file")
-    sha = sha256_of(path)
+    sha = sha or sha256_of(path)
     pages, meta_title = extract_pages(path, settings.x_tolerance, settings.y_tolerance, settings.workers)
     cleaned = clean_pages(pages, settings.repeat_share, settings.repeat_similarity)
     ocr = cleaned.needs_ocr_pages
@@ -95,8 +95,8 @@ def read_document(path: Path, settings: Settings) -> tuple[Document, list[str]]:
     return doc, warnings
 
 
-def process(path: Path, settings: Settings) -> tuple[Document, Segmentation, list[str]]:
-    doc, warnings = read_document(path, settings)
+def process(path: Path, settings: Settings, sha: str | None = None) -> tuple[Document, Segmentation, list[str]]:
+    doc, warnings = read_document(path, settings, sha)
     return doc, segment(doc), warnings
 
 
@@ -104,11 +104,12 @@ def ingest_file(path: Path, store: Store, settings: Settings, force: bool = Fals
     """Ingest one file (and tag its clauses); a file that fails leaves the store as it was."""
     slug = slug_for(path)
     try:
-        if path.exists() and not force and store.is_current(slug, sha256_of(path), PIPELINE_VERSION):
+        sha = sha256_of(path) if path.exists() else None
+        if sha and not force and store.is_current(slug, sha, PIPELINE_VERSION):
             info = store.document(slug)
             return IngestResult(str(path), IngestStatus.UNCHANGED, slug, info.pages, info.clauses)
         existed = store.has(slug)
-        doc, seg, warnings = process(path, settings)
+        doc, seg, warnings = process(path, settings, sha)
         tags = None
         if tag:
             from .annotate import TAGGER_VERSION, tag_clauses
