@@ -16,7 +16,7 @@ from .textnorm import cjk_share, detect_language
 from .tree import by_parent, own_text
 from .types import Clause, Obligation, Tags, ThemeScore
 
-TAGGER_VERSION = "1"
+TAGGER_VERSION = "2"
 
 
 def clause_language(text: str, hint: str) -> str:

@@ -88,6 +88,7 @@ def test_entities_in_nist_clauses():
         ("宜采用关键词、分类模型等方式进行抽检。", "zh", "recommended", "宜"),
         ("可采用显式水印的方式进行标识。", "zh", "permitted", "可"),
         ("应用场景和服务类型。", "zh", "none", ""),
+        ("采集前，应对该来源语料进行安全评估，超过5%的，不应采集该来源语料。", "zh", "mandatory", "应"),
     ],
 )
 def test_obligation(text, lang, kind, marker):
