@@ -2,10 +2,22 @@
 
 from .errors import BadInputError, NormScopeError, NotFoundError, StoreError
 from .ingest import ingest_file, ingest_paths, process
+from .search import search, similar
 from .segment import segment
 from .settings import Settings, load_settings
 from .store import Store
-from .types import Clause, Document, Footnote, IngestResult, IngestStatus, Line, RemovedLine, Segmentation
+from .types import (
+    Clause,
+    Document,
+    Footnote,
+    IngestResult,
+    IngestStatus,
+    Line,
+    RemovedLine,
+    SearchHit,
+    Segmentation,
+    Tags,
+)
 
 __all__ = [
     "BadInputError",
@@ -18,13 +30,17 @@ __all__ = [
     "NormScopeError",
     "NotFoundError",
     "RemovedLine",
+    "SearchHit",
     "Segmentation",
     "Settings",
     "Store",
     "StoreError",
+    "Tags",
     "ingest_file",
     "ingest_paths",
     "load_settings",
     "process",
+    "search",
     "segment",
+    "similar",
 ]
