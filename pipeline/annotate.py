@@ -29,14 +29,11 @@ def clause_language(text: str, hint: str) -> str:
 
 
 def _scores(
-    probs: np.ndarray,
-    texts: list[str],
-    near: list[list[tuple[str, float, tuple[str, ...]]]],
-    model: theme_model.ThemeModel,
+    result: theme_model.Classified, model: theme_model.ThemeModel
 ) -> list[tuple[tuple[ThemeScore, ...], tuple[str, ...]]]:
     out = []
-    for i, text in enumerate(texts):
-        hits = theme_model.lexicon_hits(text)
+    probs, near = result.probs, result.nearest
+    for i, hits in enumerate(result.hits):
         scores = []
         chosen = []
         for k, theme in enumerate(model.themes):
@@ -55,8 +52,7 @@ def tag_texts(texts: list[str], hint: str = "en", embedder: Embedder | None = No
     ents = entities(texts, langs)
     model = theme_model.load()
     vectors = (embedder or multilingual()).encode(texts) if model.needs_vectors else None
-    probs = model.predict(texts, vectors)
-    scored = _scores(probs, texts, model.nearest(texts), model)
+    scored = _scores(model.classify(texts, vectors), model)
     return [
         Tags(langs[i], ents[i], obligation(texts[i], langs[i], ents[i]), scored[i][0], scored[i][1])
         for i in range(len(texts))
@@ -82,7 +78,7 @@ def tag_clauses(
     vectors = None
     if model.needs_vectors:
         vectors = (embedder or multilingual(threads=1 if pending.job is not None else 2)).encode(texts)
-    scored = dict(zip(direct, _scores(model.predict(texts, vectors), texts, model.nearest(texts), model)))
+    scored = dict(zip(direct, _scores(model.classify(texts, vectors), model)))
     ents = pending.get()
     index = {c.id: i for i, c in enumerate(clauses)}
     probs: dict[int, np.ndarray] = {i: np.array([s.score for s in scored[i][0]]) for i in direct}

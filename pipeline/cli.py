@@ -81,7 +81,7 @@ def docs(
             rows = []
             for info in infos:
                 tags = store.tags(info.slug)
-                parents = {c.parent for c in store.clauses(info.slug)}
+                parents = store.parent_ids(info.slug)
                 leaves = [t for cid, t in tags.items() if cid not in parents]
                 counts = {name: sum(1 for t in leaves if name in t.themes) for name in theme_names()}
                 rows.append((info.slug, len(leaves), counts))

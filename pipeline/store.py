@@ -336,6 +336,17 @@ class Store:
             raise NotFoundError(f"no clause '{ref}' in '{slug}' (see `normscope show {slug}`)")
         return _clause(slug, row)
 
+    def parent_ids(self, slug: str) -> set[str]:
+        """Ids of the clauses that have children (without reading any clause text)."""
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT c.parent FROM clauses c JOIN documents d ON d.id = c.doc_id"
+                " WHERE d.slug = ? AND c.parent IS NOT NULL",
+                (slug,),
+            )
+        }
+
     def removed(self, slug: str) -> list[tuple[int, str, str]]:
         return [
             (r[0], r[1], r[2])

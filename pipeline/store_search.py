@@ -9,20 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .keywords import tokens as keyword_tokens
-from .store import Store, _clause
+from .store import _SELECT_CLAUSE, Store, _clause
 from .types import Clause
-
-_COLS = ", ".join(
-    f"c.{c}"
-    for c in 'clause_id, ref, kind, title, text, parent, ord, page_start, page_end, start, "end", content_hash'.split(
-        ", "
-    )
-)
 
 
 def clause_rows(store: Store, slug: str | None = None) -> list[tuple[int, Clause]]:
     """(row id, clause) in document order, for one document or all."""
-    sql = f"SELECT c.id, d.slug, {_COLS} FROM clauses c JOIN documents d ON d.id = c.doc_id"
+    sql = f"SELECT c.id, d.slug, {_SELECT_CLAUSE} FROM clauses c JOIN documents d ON d.id = c.doc_id"
     args: tuple[str, ...] = ()
     if slug is not None:
         sql += " WHERE d.slug = ?"
@@ -139,7 +132,7 @@ def hit_info(store: Store, ids: list[int]) -> dict[int, HitInfo]:
     marks = ",".join("?" * len(ids))
     out = {}
     for r in store.db.execute(
-        f"SELECT c.id, d.slug, d.title, t.themes, {_COLS}{_FROM} WHERE c.id IN ({marks})", ids
+        f"SELECT c.id, d.slug, d.title, t.themes, {_SELECT_CLAUSE}{_FROM} WHERE c.id IN ({marks})", ids
     ).fetchall():
         out[int(r[0])] = HitInfo(_clause(r[1], r[4:]), r[2], tuple(json.loads(r[3])) if r[3] else ())
     return out

@@ -178,18 +178,24 @@ class ThemeModel:
 
     def predict(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """(n, themes) probabilities; `vectors` only when the model uses embeddings."""
-        if not texts:
-            return np.zeros((0, len(self.themes)))
-        x = _features(self.vectorizer, texts, vectors, self.embedding_weight)
-        return np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
+        return self.classify(texts, vectors).probs
 
-    def nearest(
-        self, texts: list[str], k: int = 2, floor: float = 0.35
-    ) -> list[list[tuple[str, float, tuple[str, ...]]]]:
+    def classify(self, texts: list[str], vectors: np.ndarray | None = None) -> Classified:
+        """Probabilities, the seed phrases found, and the nearest labelled training clauses,
+        from one TF-IDF transform and one lexicon pass over the texts."""
+        if not texts:
+            return Classified(np.zeros((0, len(self.themes))), [], [])
+        tfidf = self.vectorizer.transform(texts)
+        hits = [lexicon_hits(t) for t in texts]
+        x = _stack(tfidf, hits, vectors, self.embedding_weight)
+        probs = np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
+        return Classified(probs, hits, self._nearest(tfidf))
+
+    def _nearest(self, tfidf: Any, k: int = 2, floor: float = 0.35) -> list[list[tuple[str, float, tuple[str, ...]]]]:
         """The most similar labelled training clauses (id, TF-IDF cosine, their themes)."""
-        if self.train_matrix is None or not texts:
-            return [[] for _ in texts]
-        sims = (self.vectorizer.transform(texts) @ self.train_matrix.T).toarray()
+        if self.train_matrix is None:
+            return [[] for _ in range(tfidf.shape[0])]
+        sims = (tfidf @ self.train_matrix.T).toarray()
         out = []
         for row in sims:
             top = np.argsort(-row)[:k]
@@ -197,19 +203,30 @@ class ThemeModel:
         return out
 
 
-def _lexicon_matrix(texts: list[str]) -> np.ndarray:
+@dataclass(frozen=True)
+class Classified:
+    probs: np.ndarray  # (n, themes)
+    hits: list[dict[str, list[str]]]  # seed phrases found per text, per theme
+    nearest: list[list[tuple[str, float, tuple[str, ...]]]]
+
+
+def _lexicon_matrix(hits: list[dict[str, list[str]]]) -> np.ndarray:
     names = theme_names()
-    m = np.zeros((len(texts), len(names)), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for name, words in lexicon_hits(text).items():
+    m = np.zeros((len(hits), len(names)), dtype=np.float32)
+    for i, found in enumerate(hits):
+        for name, words in found.items():
             m[i, names.index(name)] = math.log1p(len(words))
     return m
 
 
 def _features(vectorizer: Any, texts: list[str], vectors: np.ndarray | None, weight: float) -> Any:
+    return _stack(vectorizer.transform(texts), [lexicon_hits(t) for t in texts], vectors, weight)
+
+
+def _stack(tfidf: Any, hits: list[dict[str, list[str]]], vectors: np.ndarray | None, weight: float) -> Any:
     from scipy.sparse import csr_matrix, hstack
 
-    blocks = [vectorizer.transform(texts), csr_matrix(_lexicon_matrix(texts))]
+    blocks = [tfidf, csr_matrix(_lexicon_matrix(hits))]
     if weight > 0:
         if vectors is None:
             raise NormScopeError("this theme classifier uses sentence embeddings: pass vectors")
