@@ -211,3 +211,106 @@ class SearchHit:
     dense_rank: int | None
     keyword_rank: int | None
     matched_terms: tuple[str, ...]
+
+
+# --- comparison (compare.py builds these; report_*.py render them) ---
+
+RELATIONS = ("equivalent", "narrower", "broader", "partial", "none")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One clause as a comparison report shows it."""
+
+    doc: str
+    id: str
+    ref: str
+    kind: str
+    title: str
+    text: str
+    section: str  # the top-level unit holding it ("Chapter III", "5", "GOVERN"), for the heatmap
+    themes: tuple[str, ...]
+    obligation: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A target unit (an article or annex, or a paragraph at --level paragraph) matched to a
+    source clause, with the evidence for it."""
+
+    unit: str  # clause id of the target unit
+    ref: str  # "Article 50", "Annex IV", "Article 50(2)"
+    title: str
+    chapter: str  # "Chapter IV — Transparency obligations …" (the unit's top-level group)
+    score: float  # 0..1, the reranker's probability that the unit corresponds
+    relation: str  # equivalent, narrower, broader, partial (source relative to target)
+    reason: str  # how the relation was decided, in words
+    matched: tuple[Side, ...]  # the target clauses inside the unit that matched best
+    shared_terms: tuple[str, ...]  # words and concepts found on both sides
+    dense_rank: int | None
+    keyword_rank: int | None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    source: Side
+    matches: tuple[Match, ...]  # best first; empty when nothing clears the threshold
+
+    @property
+    def relation(self) -> str:
+        return self.matches[0].relation if self.matches else "none"
+
+
+@dataclass(frozen=True)
+class TargetUnit:
+    """A target article or annex and which source clauses reach it (coverage)."""
+
+    id: str
+    ref: str
+    title: str
+    chapter: str
+    themes: tuple[str, ...]
+    obligation: str
+    reached_by: tuple[str, ...]  # source clause refs whose matches include this unit
+
+
+@dataclass(frozen=True)
+class Comparison:
+    schema_version: str
+    source_doc: str
+    source_title: str
+    target_doc: str
+    target_title: str
+    level: str  # article or paragraph
+    themes_filter: tuple[str, ...]
+    model: str  # the embedder
+    threshold: float  # below it a source clause has no counterpart
+    alignments: tuple[Alignment, ...]
+    target_units: tuple[TargetUnit, ...]
+    source_profile: dict[str, float]  # theme -> share of clauses carrying it
+    target_profile: dict[str, float]
+
+    @property
+    def matched_share(self) -> float:
+        return sum(1 for a in self.alignments if a.matches) / max(1, len(self.alignments))
+
+    def coverage_by_theme(self) -> dict[str, tuple[int, int]]:
+        """theme -> (source clauses with the theme, of which with a counterpart)."""
+        out: dict[str, tuple[int, int]] = {}
+        for a in self.alignments:
+            for t in a.source.themes:
+                n, m = out.get(t, (0, 0))
+                out[t] = (n + 1, m + (1 if a.matches else 0))
+        return out
+
+    def heatmap(self) -> tuple[list[str], list[str], list[list[int]]]:
+        """(target chapters, source sections, counts[chapter][section]) of top matches."""
+        chapters = list(dict.fromkeys(u.chapter for u in self.target_units))
+        sections = list(dict.fromkeys(a.source.section for a in self.alignments))
+        counts = [[0] * len(sections) for _ in chapters]
+        for a in self.alignments:
+            for m in a.matches[:1]:
+                if m.chapter in chapters:
+                    counts[chapters.index(m.chapter)][sections.index(a.source.section)] += 1
+        return chapters, sections, counts
