@@ -110,6 +110,8 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
     members of a recorded group join that group's side."""
     recorded = recorded or {}
     parent = list(range(len(rows)))
+    # Containment ignores whitespace: the store and older label files break lines differently.
+    texts = [re.sub(r"\s+", "", r.text) for r in rows]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -117,10 +119,10 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
             i = parent[i]
         return i
 
-    for i, a in enumerate(rows):
-        for j in range(i + 1, len(rows)):
-            b = rows[j]
-            if a.text in b.text or b.text in a.text:
+    for i, a in enumerate(texts):
+        for j in range(i + 1, len(texts)):
+            b = texts[j]
+            if a in b or b in a:
                 parent[find(i)] = find(j)
     groups: dict[int, list[str]] = {}
     for i, r in enumerate(rows):
