@@ -68,7 +68,8 @@ def theme_train() -> str:
     tm.write_split(rows)
     train = [r for r in rows if r.split == "train"]
     emb = multilingual()
-    model, cv = tm.train(train, emb.encode([r.text for r in train]), emb.name)
+    needs = any(weight > 0 for _, weight in tm.GRID)
+    model, cv = tm.train(train, emb.encode([r.text for r in train]) if needs else None, emb.name)
     tm.save(model)
     tm.load.cache_clear()
     lines = [
