@@ -5,7 +5,7 @@ CORPORA ?= $(or $(NORMSCOPE_CORPORA),../shared/corpora)
 HOME_DIR ?= .normscope
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint clean browser
 
 $(BIN)/normscope: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ lint: setup
 	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/mypy
 
-test: lint
+# Headless Chromium (Debian's package) for the HTML report check in tests/test_reports.py, and a
+# CJK font so Chinese clauses render in its screenshots.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
+test: lint browser
 	HF_HUB_OFFLINE=1 NORMSCOPE_CORPORA=$(CORPORA) $(BIN)/pytest -q
 
 clean:

@@ -168,7 +168,7 @@ def export(
 
 
 # Registered after the store commands so `normscope --help` lists them first.
-from . import cli_models, cli_search  # noqa: E402,F401
+from . import cli_compare, cli_models, cli_search  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

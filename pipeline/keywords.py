@@ -44,5 +44,12 @@ def query_terms(query: str) -> list[str]:
 
 
 def fts_query(terms: list[str]) -> str:
-    """An FTS5 query matching any of the terms (BM25 ranks clauses with more of them first)."""
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    """An FTS5 query matching any of the terms (BM25 ranks clauses with more of them first). A
+    term of several words is a phrase; a term ending in * matches any word it begins."""
+
+    def one(t: str) -> str:
+        star = t.endswith("*") and len(t) > 1
+        body = t[:-1] if star else t
+        return '"' + body.replace('"', '""') + '"' + ("*" if star else "")
+
+    return " OR ".join(one(t) for t in terms)

@@ -43,3 +43,39 @@ def processed(name: str) -> tuple[Document, Segmentation]:
 @pytest.fixture(scope="session")
 def ai_act() -> tuple[Document, Segmentation]:
     return processed("eu-ai-act-2024-1689-en.pdf")
+
+
+AI_ACT = "eu-ai-act-2024-1689-en.pdf"
+CAC = "cac-interim-measures-genai-services-2023-zh.pdf"
+LABELLING_GUIDE = "tc260-practice-guide-genai-content-labeling-2023-zh.pdf"
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory):
+    """A store with the AI Act, the CAC measures and TC260's labelling guide ingested, tagged and
+    embedded with the default (multilingual) model — built once; tests that change a store copy it."""
+    from pipeline.ingest import ingest_paths
+    from pipeline.store import Store
+
+    home = tmp_path_factory.mktemp("corpus-home")
+    settings = Settings(home=home)
+    paths = [corpus_file(AI_ACT), corpus_file(CAC), corpus_file(LABELLING_GUIDE)]
+    with Store(settings.db_path) as store:
+        results = ingest_paths(paths, store, settings, tag=True)
+    assert all(r.error is None for r in results), [r.error for r in results]
+    return home
+
+
+@pytest.fixture(scope="session")
+def comparison(corpus_home):
+    """The CAC measures (Chinese) compared with the AI Act (English): a real comparison."""
+    from pipeline.compare import Comparer, compare
+    from pipeline.embed import get_embedder
+    from pipeline.store import Store
+    from pipeline.vectors import open_index
+
+    settings = Settings(home=corpus_home)
+    embedder = get_embedder(settings.embed_model)
+    with Store(settings.db_path) as store:
+        comparer = Comparer(store, open_index(store, settings, embedder), embedder)
+        return compare(comparer, "cac-interim-measures-genai-services-2023-zh")

@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import corpus_file
+from conftest import LABELLING_GUIDE, corpus_file
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -21,17 +21,15 @@ from pipeline.store import Store
 from pipeline.store_search import Filters, row_ids
 from pipeline.vectors import index_path, open_index
 
-AI_ACT = "eu-ai-act-2024-1689-en.pdf"
-LABELS = "tc260-practice-guide-genai-content-labeling-2023-zh.pdf"
+LABELS = LABELLING_GUIDE
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home(corpus_home, tmp_path_factory):
+    """A copy of the shared corpus store (AI Act, CAC measures, labelling guide): these tests
+    change it."""
     home = tmp_path_factory.mktemp("search-home")
-    settings = Settings(home=home)
-    with Store(settings.db_path) as store:
-        results = ingest_paths([corpus_file(AI_ACT), corpus_file(LABELS)], store, settings, tag=True)
-    assert all(r.error is None for r in results)
+    shutil.copytree(corpus_home, home, dirs_exist_ok=True)
     return home
 
 

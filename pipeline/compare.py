@@ -1,0 +1,263 @@
+"""Clause-level comparison of a source document with a target (the EU AI Act by default): for
+each normative source clause the target articles it corresponds to, with score, relation and
+evidence; coverage both ways; theme profiles. Reports render the Comparison record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from . import rerank
+from .align import ClauseInfo, Target, candidates, clause_infos, feature_matrix, idf_weights, prepare_target
+from .concepts import Concepts, load_concepts
+from .embed import Embedder
+from .errors import NormScopeError
+from .index import VectorIndex
+from .keywords import query_terms
+from .relation import relate
+from .store import Store
+from .themes import theme_names
+from .types import Alignment, Comparison, Match, Side, TargetUnit
+
+SCHEMA_VERSION = "1"
+DEFAULT_TARGET = "eu-ai-act-2024-1689"
+LEVELS = ("article", "paragraph")
+MAX_MATCHES = 3
+NORMATIVE = ("mandatory", "prohibited", "recommended")
+# Framework outcomes written without a modal verb ("GOVERN 1.1: Legal and regulatory
+# requirements … are understood, managed, and documented.") are normative all the same.
+_OUTCOME_REF = re.compile(r"^[A-Z]{3,}\s+\d+\.\d+$")
+_CONTAINERS = ("document", "chapter", "section", "heading", "part", "recital", "annex")
+
+
+def normative_clauses(infos: dict[int, ClauseInfo]) -> list[ClauseInfo]:
+    """The clauses to compare: those that bind, recommend or state a required outcome, without
+    a normative clause below them (a lead-in is compared through its points)."""
+    items = list(infos.values())
+
+    def normative(i: ClauseInfo) -> bool:
+        if i.clause.kind in _CONTAINERS:
+            return False
+        return i.obligation in NORMATIVE or bool(_OUTCOME_REF.match(i.clause.ref))
+
+    marked = {i.clause.id for i in items if normative(i)}
+    below: set[str] = set()
+    by_id = {i.clause.id: i for i in items}
+    for cid in marked:
+        p = by_id[cid].clause.parent
+        while p:
+            below.add(p)
+            p = by_id[p].clause.parent if p in by_id else None
+    return [i for i in items if i.clause.id in marked and i.clause.id not in below]
+
+
+def _top_labels(infos: dict[int, ClauseInfo]) -> dict[str, str]:
+    """Each clause's top-level group below the document ("5 语料安全要求", "GOVERN")."""
+    by_id = {i.clause.id: i.clause for i in infos.values()}
+    out: dict[str, str] = {}
+    for c in sorted(by_id.values(), key=lambda c: c.order):
+        parent = by_id.get(c.parent) if c.parent else None
+        if parent is None:
+            out[c.id] = ""
+        elif parent.kind == "document":
+            out[c.id] = f"{c.ref} {c.title}".strip() if c.title and c.title != c.ref else c.ref
+        else:
+            out[c.id] = out.get(parent.id, "")
+    return out
+
+
+def side(i: ClauseInfo, section: str) -> Side:
+    c = i.clause
+    return Side(c.doc, c.id, c.ref, c.kind, c.title, c.text, section, i.themes, i.obligation, i.actor)
+
+
+def shared_words(a: str, b: str) -> list[str]:
+    wb = set(query_terms(b))
+    return [w for w in query_terms(a) if w in wb and len(w) > 3 and not w.isdigit()]
+
+
+class Comparer:
+    """Aligns clauses of any stored document with one prepared target."""
+
+    def __init__(
+        self,
+        store: Store,
+        index: VectorIndex,
+        embedder: Embedder,
+        target: str = DEFAULT_TARGET,
+        concepts: Concepts | None = None,
+        model: rerank.Reranker | None = None,
+    ) -> None:
+        if not store.has(target):
+            raise NormScopeError(f"{target}: target document not in the store (ingest it first)")
+        self.store, self.index, self.embedder = store, index, embedder
+        self.concepts = concepts or load_concepts()
+        self.model = model or rerank.load()
+        self.names = theme_names()
+        self.target: Target = prepare_target(store, target, self.concepts, self.names, embedder)
+        self.idf = idf_weights(self.concepts, self.target)
+        self.target_sections = _top_labels(self.target.info)
+
+    def infos(self, slug: str) -> dict[int, ClauseInfo]:
+        if not self.store.has(slug):
+            raise NormScopeError(f"{slug}: document not in the store")
+        return clause_infos(self.store, slug, self.concepts, self.names)
+
+    def scored(self, source: ClauseInfo) -> list[tuple[float, str, tuple[int, ...], int | None, int | None]]:
+        """(score, unit, best rows, dense rank, keyword rank), best first."""
+        cands = candidates(source, self.target, self.store, self.index, self.concepts, self.idf)
+        probs = self.model.score(feature_matrix(cands))
+        order = np.argsort(-probs, kind="stable")
+        return [
+            (float(probs[i]), cands[i].unit, cands[i].best_rows, cands[i].dense_rank, cands[i].keyword_rank)
+            for i in order
+        ]
+
+    def align(self, source: ClauseInfo, section: str, level: str = "article") -> Alignment:
+        ranked = self.scored(source)
+        matches: list[Match] = []
+        if ranked and ranked[0][0] >= self.model.threshold:
+            best = ranked[0][0]
+            for score, unit, rows, d_rank, k_rank in ranked[:MAX_MATCHES]:
+                if score < self.model.threshold or score < best * self.model.keep:
+                    break
+                matches.append(self._match(source, unit, rows, score, d_rank, k_rank, level))
+        return Alignment(side(source, section), tuple(matches))
+
+    def _match(
+        self,
+        source: ClauseInfo,
+        unit: str,
+        rows: tuple[int, ...],
+        score: float,
+        d_rank: int | None,
+        k_rank: int | None,
+        level: str,
+    ) -> Match:
+        t = self.target
+        u = t.units[unit]
+        shown = u
+        if level == "paragraph":
+            shown = self._paragraph(unit, rows[0])
+        best = t.info[rows[0]]
+        lang_same = _lang(source.clause.text) == _lang(best.clause.text)
+        rel = relate(
+            source.clause.text,
+            source.concepts,
+            source.obligation,
+            best.clause.text,
+            best.concepts,
+            best.obligation,
+            lang_same,
+        )
+        words = shared_words(source.clause.text, " ".join(t.info[r].clause.text for r in rows)) if lang_same else []
+        common = source.concepts & t.unit_concepts.get(unit, frozenset())
+        concept_words = self.concepts.matches(source.clause.text, common)
+        terms = tuple(dict.fromkeys(concept_words + words))[:20]
+        return Match(
+            shown.clause.id,
+            shown.clause.ref,
+            u.clause.title if u.clause.title != u.clause.ref else "",
+            t.chapter.get(unit, ""),
+            round(score, 4),
+            rel.type,
+            rel.reason,
+            tuple(side(t.info[r], t.chapter.get(unit, "")) for r in rows[:3]),
+            terms,
+            d_rank,
+            k_rank,
+        )
+
+    def _paragraph(self, unit: str, row: int) -> ClauseInfo:
+        """The child of the unit that holds this row (or the unit itself)."""
+        t = self.target
+        by_id = {i.clause.id: i for i in t.info.values()}
+        c = t.info[row]
+        while c.clause.parent and c.clause.parent != unit and c.clause.parent in by_id:
+            c = by_id[c.clause.parent]
+        return c if c.clause.parent == unit else t.units[unit]
+
+
+def _lang(text: str) -> str:
+    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+
+
+def compare(
+    comparer: Comparer,
+    source: str,
+    level: str = "article",
+    themes: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Comparison:
+    if level not in LEVELS:
+        raise NormScopeError(f"--level must be one of {', '.join(LEVELS)}, not '{level}'")
+    unknown = [t for t in themes if t not in comparer.names]
+    if unknown:
+        raise NormScopeError(f"unknown theme(s): {', '.join(unknown)} (themes: {', '.join(comparer.names)})")
+    if source == comparer.target.doc:
+        raise NormScopeError(f"{source}: source and target are the same document")
+    infos = comparer.infos(source)
+    sections = _top_labels(infos)
+    todo = [i for i in normative_clauses(infos) if not themes or set(themes) & set(i.themes)]
+    todo.sort(key=lambda i: i.clause.order)
+    alignments = []
+    for n, i in enumerate(todo, 1):
+        alignments.append(comparer.align(i, sections.get(i.clause.id, ""), level))
+        if progress is not None:
+            progress(n, len(todo))
+    t = comparer.target
+    reached: dict[str, list[str]] = {}
+    for a in alignments:
+        for m in a.matches:
+            unit = m.unit if m.unit in t.units else _unit_of_clause(t, m.unit)
+            reached.setdefault(unit, []).append(a.source.ref)
+    parents = {i.clause.parent for i in t.info.values()}
+    leaves = {u: [t.info[r] for r in rows if t.info[r].clause.id not in parents] for u, rows in t.unit_rows.items()}
+    units = tuple(
+        TargetUnit(
+            u,
+            info.clause.ref,
+            info.clause.title if info.clause.title != info.clause.ref else "",
+            t.chapter.get(u, ""),
+            _unit_themes(info, leaves.get(u, []), comparer.names),
+            "none" if not any(t.info[r].obligation != "none" for r in t.unit_rows[u]) else "binding",
+            tuple(dict.fromkeys(reached.get(u, []))),
+        )
+        for u, info in sorted(t.units.items(), key=lambda kv: kv[1].clause.order)
+    )
+    return Comparison(
+        SCHEMA_VERSION,
+        source,
+        comparer.store.document(source).title,
+        t.doc,
+        t.title,
+        level,
+        tuple(themes),
+        comparer.embedder.name,
+        comparer.model.threshold,
+        tuple(alignments),
+        units,
+        _profile([a.source.themes for a in alignments], comparer.names),
+        _profile([i.themes for rows in leaves.values() for i in rows], comparer.names),
+    )
+
+
+def _unit_themes(unit: ClauseInfo, leaves: list[ClauseInfo], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The unit's own themes and those carried by at least a third of its leaf clauses."""
+    n = max(1, len(leaves))
+    common = {t for t in names if sum(1 for i in leaves if t in i.themes) * 3 >= n}
+    return tuple(t for t in names if t in common or t in unit.themes)
+
+
+def _unit_of_clause(t: Target, clause_id: str) -> str:
+    for row, info in t.info.items():
+        if info.clause.id == clause_id:
+            return t.unit_of[row]
+    return clause_id
+
+
+def _profile(theme_sets: list[tuple[str, ...]], names: tuple[str, ...]) -> dict[str, float]:
+    n = max(1, len(theme_sets))
+    return {t: round(sum(1 for s in theme_sets if t in s) / n, 4) for t in names}
