@@ -17,10 +17,18 @@ $(BIN)/normscope: pyproject.toml
 
 setup: $(BIN)/normscope
 
+REPORTS ?= reports
+
 demo: setup
 	$(BIN)/normscope --home $(HOME_DIR) ingest $(CORPORA) || true
 	$(BIN)/normscope --home $(HOME_DIR) docs
 	$(BIN)/normscope --home $(HOME_DIR) docs --themes
+	mkdir -p $(REPORTS)
+	$(BIN)/normscope --home $(HOME_DIR) compare nist-ai-100-1-ai-rmf-1-0 --out $(REPORTS)/nist-ai-rmf-vs-eu-ai-act.html
+	$(BIN)/normscope --home $(HOME_DIR) compare nist-ai-100-1-ai-rmf-1-0 --out $(REPORTS)/nist-ai-rmf-vs-eu-ai-act.md
+	$(BIN)/normscope --home $(HOME_DIR) compare tc260-003-2024-genai-service-basic-security-requirements-zh \
+		--out $(REPORTS)/tc260-003-vs-eu-ai-act.html
+	@echo "Comparison reports: $(REPORTS)/nist-ai-rmf-vs-eu-ai-act.html (and .md), $(REPORTS)/tc260-003-vs-eu-ai-act.html"
 
 lint: setup
 	$(BIN)/ruff check pipeline tests bench
@@ -37,4 +45,4 @@ test: lint browser
 	HF_HUB_OFFLINE=1 NORMSCOPE_CORPORA=$(CORPORA) $(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(HOME_DIR) $(REPORTS) .pytest_cache .mypy_cache .ruff_cache

@@ -144,7 +144,7 @@ def _label(c: Clause) -> str:
         return c.ref
     title = c.title
     if title.isupper():  # "PENALTIES" -> "Penalties", "GENERAL-PURPOSE AI MODELS" -> "General-purpose AI models"
-        title = re.sub(r"\b(ai|eu|gpai|ict)\b", lambda m: m.group(0).upper(), title.lower().capitalize())
+        title = re.sub(r"\b(ai|eu|gpai|ict)\b", lambda m: m.group(0).upper(), title.lower().capitalize(), flags=re.I)
     return f"{c.ref} — {title}"
 
 

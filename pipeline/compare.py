@@ -16,7 +16,7 @@ from .embed import Embedder
 from .errors import NormScopeError
 from .index import VectorIndex
 from .keywords import query_terms
-from .relation import relate
+from .relation import BINDING, relate
 from .store import Store
 from .themes import theme_names
 from .types import Alignment, Comparison, Match, Side, TargetUnit
@@ -123,10 +123,10 @@ class Comparer:
             for score, unit, rows, d_rank, k_rank in ranked[:MAX_MATCHES]:
                 if score < self.model.threshold or score < best * self.model.keep:
                     break
-                matches.append(self._match(source, unit, rows, score, d_rank, k_rank, level))
+                matches.append(self.match(source, unit, rows, score, d_rank, k_rank, level))
         return Alignment(side(source, section), tuple(matches))
 
-    def _match(
+    def match(
         self,
         source: ClauseInfo,
         unit: str,
@@ -141,18 +141,20 @@ class Comparer:
         shown = u
         if level == "paragraph":
             shown = self._paragraph(unit, rows[0])
-        best = t.info[rows[0]]
-        lang_same = _lang(source.clause.text) == _lang(best.clause.text)
+        quoted = [t.info[r] for r in rows[:3]]
+        quoted_text = " ".join(q.clause.text for q in quoted)
+        lang_same = _lang(source.clause.text) == _lang(quoted_text)
+        binding = next((q.obligation for q in quoted if q.obligation in BINDING), quoted[0].obligation)
         rel = relate(
             source.clause.text,
             source.concepts,
             source.obligation,
-            best.clause.text,
-            best.concepts,
-            best.obligation,
+            quoted_text,
+            frozenset().union(*(q.concepts for q in quoted)),
+            binding,
             lang_same,
         )
-        words = shared_words(source.clause.text, " ".join(t.info[r].clause.text for r in rows)) if lang_same else []
+        words = shared_words(source.clause.text, quoted_text) if lang_same else []
         common = source.concepts & t.unit_concepts.get(unit, frozenset())
         concept_words = self.concepts.matches(source.clause.text, common)
         terms = tuple(dict.fromkeys(concept_words + words))[:20]
@@ -164,7 +166,7 @@ class Comparer:
             round(score, 4),
             rel.type,
             rel.reason,
-            tuple(side(t.info[r], t.chapter.get(unit, "")) for r in rows[:3]),
+            tuple(side(q, t.chapter.get(unit, "")) for q in quoted),
             terms,
             d_rank,
             k_rank,
