@@ -85,7 +85,7 @@ def test_ids_vectors_and_removal_survive_save_and_load(data, tmp_path):
 def test_filtered_search_returns_k_when_k_match(data, n_allowed, monkeypatch):
     import pipeline.index
 
-    monkeypatch.setattr(pipeline.index, "EXACT_SUBSET", 100)  # 300 and 5000 go through the IVF selector
+    monkeypatch.setattr(pipeline.index, "EXACT_SHARE", 0.01)  # 60 of 6000: 300 and 5000 go through the IVF selector
     ids, vectors = data
     index = build(data)
     rng = np.random.default_rng(n_allowed)
