@@ -186,7 +186,7 @@ class VectorIndex:
         exact = faiss.IndexFlatIP(self.dim)
         exact.add(vectors)
         queries = vectors[picked]
-        truth = [set(ids[row[row != p]][:10]) for row, p in zip(exact.search(queries, 11)[1], picked)]
+        truth = [set(ids[row[(row != p) & (row >= 0)]][:10]) for row, p in zip(exact.search(queries, 11)[1], picked)]
         nprobe, recall = 1, 0.0
         while True:
             got = ivf.search(queries, 11, params=faiss.SearchParametersIVF(nprobe=nprobe))[1]  # type: ignore[call-arg]
