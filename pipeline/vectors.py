@@ -3,8 +3,10 @@ kept beside the store, and the check that store and index agree."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +19,23 @@ from .store_search import cache_vectors, cached_vectors, clause_rows, row_ids
 from .tree import by_parent
 from .types import Clause
 
+LONG_RUN = 256  # clauses; embedding fewer shows no progress bar
+CHUNK = 128  # texts embedded per step of the progress bar
+
 
 def index_path(settings: Settings) -> Path:
     return settings.home / "vectors.faiss"
+
+
+def progress_bar(total: int) -> Any:
+    """A progress bar over clauses on stderr (never stdout, so --json output stays clean), shown
+    only for runs of more than LONG_RUN clauses and only when stderr is a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, desc="embedding", unit="clause", file=sys.stderr, leave=False,
+        disable=None if total > LONG_RUN else True,  # None: tqdm disables itself off a terminal
+    )  # fmt: skip
 
 
 def heading_paths(clauses: list[Clause]) -> dict[str, list[str]]:
@@ -36,10 +52,13 @@ def heading_paths(clauses: list[Clause]) -> dict[str, list[str]]:
     return out
 
 
-def doc_vectors(store: Store, embedder: Embedder, slug: str) -> tuple[np.ndarray, np.ndarray]:
+def doc_vectors(
+    store: Store, embedder: Embedder, slug: str, advance: Callable[[int], Any] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(row ids, vectors) of one document. Clauses without children are embedded (heading path
     plus text, long texts in windows); a clause with children gets the length-weighted mean of
-    its children's vectors, so an article's vector covers its whole text."""
+    its children's vectors, so an article's vector covers its whole text. `advance(n)` is told
+    as clauses are done (for a progress bar)."""
     rows = clause_rows(store, slug)
     clauses = [c for _, c in rows]
     kids = by_parent(clauses)
@@ -47,11 +66,15 @@ def doc_vectors(store: Store, embedder: Embedder, slug: str) -> tuple[np.ndarray
     leaves = [c for c in clauses if c.id not in kids]
     have = cached_vectors(store, embedder.name, [c.content_hash for c in leaves])
     todo = [c for c in leaves if c.content_hash not in have]
-    if todo:
-        fresh = embedder.encode([embedding_text(paths[c.id], c.text) for c in todo])
-        new = {c.content_hash: v for c, v in zip(todo, fresh)}
+    tick = advance or (lambda n: None)
+    tick(len(clauses) - len(todo))
+    for start in range(0, len(todo), CHUNK):
+        part = todo[start : start + CHUNK]
+        fresh = embedder.encode([embedding_text(paths[c.id], c.text) for c in part])
+        new = {c.content_hash: v for c, v in zip(part, fresh)}
         cache_vectors(store, embedder.name, new)
         have.update(new)
+        tick(len(part))
     vec: dict[str, np.ndarray] = {c.id: have[c.content_hash] for c in leaves}
     for c in sorted((c for c in clauses if c.id in kids), key=lambda c: -c.order):
         children = kids[c.id]
@@ -66,13 +89,15 @@ def reindex(
 ) -> VectorIndex:
     """Rebuild the index from every stored clause (cached vectors are reused)."""
     index: VectorIndex | None = None
-    for info in store.documents():
-        ids, vectors = doc_vectors(store, embedder, info.slug)
-        if index is None:
-            index = VectorIndex(vectors.shape[1], embedder.name)
-        index.add(ids, vectors)
-        if progress is not None:
-            progress(info.slug, len(ids))
+    infos = store.documents()
+    with progress_bar(sum(i.clauses for i in infos)) as bar:
+        for info in infos:
+            ids, vectors = doc_vectors(store, embedder, info.slug, bar.update)
+            if index is None:
+                index = VectorIndex(vectors.shape[1], embedder.name)
+            index.add(ids, vectors)
+            if progress is not None:
+                progress(info.slug, len(ids))
     if index is None:
         index = VectorIndex(int(getattr(embedder, "dim", 0) or 1), embedder.name)
     index.save(index_path(settings))
@@ -91,9 +116,10 @@ def update(store: Store, settings: Settings, embedder: Embedder, slugs: list[str
         return reindex(store, settings, embedder)  # a store embeds all its clauses with one model
     stale = np.setdiff1d(index.ids(), row_ids(store))
     index.remove(stale)
-    for slug in slugs:
-        ids, vectors = doc_vectors(store, embedder, slug)
-        index.add(ids, vectors)
+    with progress_bar(sum(store.document(slug).clauses for slug in slugs)) as bar:
+        for slug in slugs:
+            ids, vectors = doc_vectors(store, embedder, slug, bar.update)
+            index.add(ids, vectors)
     index.save(path)
     return index
 

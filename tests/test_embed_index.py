@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 import numpy as np
 import pytest
 
@@ -68,3 +71,56 @@ def test_index_ids_removal_filter_and_persistence(tmp_path):
     index.save(path)
     again = VectorIndex.load(path)
     assert again.model == e.name and set(again.ids()) == set(index.ids())
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_for_long_runs_on_a_terminal(monkeypatch):
+    from pipeline import vectors
+
+    monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    with vectors.progress_bar(vectors.LONG_RUN) as bar:
+        assert bar.disable
+    with vectors.progress_bar(vectors.LONG_RUN + 1) as bar:
+        assert not bar.disable
+        bar.update(5)
+        assert bar.n == 5
+    assert "embedding:" in sys.stderr.getvalue() and "/257" in sys.stderr.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal (a log file, a pipe)
+    with vectors.progress_bar(10_000) as bar:
+        assert bar.disable
+
+
+def test_reindex_advances_the_bar_over_every_clause(tmp_path, monkeypatch):
+    from pdfmaker import text_pdf
+
+    from pipeline import vectors
+    from pipeline.ingest import ingest_paths
+    from pipeline.settings import Settings
+    from pipeline.store import Store
+
+    lines = []
+    for i in range(1, 5):
+        lines += [f"Article {i}", f"Records {i}", f"1. Providers shall keep {i}.", f"2. Users shall see {i}."]
+    settings = Settings(home=tmp_path / "home", embed_model="hash-fake")
+    bars = []
+
+    def recording(total):
+        bars.append(real(total))
+        return bars[-1]
+
+    real = vectors.progress_bar
+    monkeypatch.setattr(vectors, "LONG_RUN", 0)
+    monkeypatch.setattr(vectors, "CHUNK", 3)
+    monkeypatch.setattr(vectors, "progress_bar", recording)
+    monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    with Store(settings.db_path) as store:
+        ingest_paths([text_pdf(tmp_path / "doc.pdf", lines)], store, settings, tag=False)
+        n = store.documents()[0].clauses
+        index = vectors.reindex(store, settings, HashEmbedder())
+    assert n == 13 and len(index) == n  # the document, 4 articles, 8 paragraphs
+    assert [(b.n, b.total) for b in bars] == [(n, n), (n, n)]  # ingest's update, then reindex (all cached)
+    assert "embedding" in sys.stderr.getvalue()
