@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections import Counter
+from dataclasses import fields
 from typing import Any
 
 from .types import RELATIONS, Alignment, Comparison, Match, Side, TargetUnit
@@ -337,47 +338,21 @@ def to_json(c: Comparison, indent: int | None = 2) -> str:
     return json.dumps(comparison_dict(c), ensure_ascii=False, indent=indent) + "\n"
 
 
+def _record(cls: Any, d: dict[str, Any]) -> Any:
+    """A record from its JSON dict: lists become tuples, unknown keys are ignored."""
+    return cls(**{f.name: tuple(d[f.name]) if isinstance(d[f.name], list) else d[f.name] for f in fields(cls)})
+
+
 def _side(d: dict[str, Any]) -> Side:
-    return Side(
-        doc=d["doc"],
-        id=d["id"],
-        ref=d["ref"],
-        kind=d["kind"],
-        title=d["title"],
-        text=d["text"],
-        section=d["section"],
-        themes=tuple(d["themes"]),
-        obligation=d["obligation"],
-        actor=d["actor"],
-    )
+    return _record(Side, d)
 
 
 def _match(d: dict[str, Any]) -> Match:
-    return Match(
-        unit=d["unit"],
-        ref=d["ref"],
-        title=d["title"],
-        chapter=d["chapter"],
-        score=float(d["score"]),
-        relation=d["relation"],
-        reason=d["reason"],
-        matched=tuple(_side(s) for s in d["matched"]),
-        shared_terms=tuple(d["shared_terms"]),
-        dense_rank=d["dense_rank"],
-        keyword_rank=d["keyword_rank"],
-    )
+    return _record(Match, {**d, "score": float(d["score"]), "matched": [_side(s) for s in d["matched"]]})
 
 
 def _unit(d: dict[str, Any]) -> TargetUnit:
-    return TargetUnit(
-        id=d["id"],
-        ref=d["ref"],
-        title=d["title"],
-        chapter=d["chapter"],
-        themes=tuple(d["themes"]),
-        obligation=d["obligation"],
-        reached_by=tuple(d["reached_by"]),
-    )
+    return _record(TargetUnit, d)
 
 
 def from_json(text: str) -> Comparison:
