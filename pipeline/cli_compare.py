@@ -45,6 +45,9 @@ def compare(
     out: Path = typer.Option(None, "--out", "-o", help="Report: .html, .md, .csv or .json (default: Markdown)."),
     level: str = typer.Option("article", "--level", help="Roll matches up to: article or paragraph."),
     theme: list[str] = typer.Option([], "--theme", help="Only source clauses with these themes (repeatable)."),
+    every_clause: bool = typer.Option(
+        False, "--every-clause", help="Compare every clause of text, not only those that oblige or recommend."
+    ),
 ) -> None:
     """Set a document against the EU AI Act clause by clause: matches, relations, gaps both ways.
 
@@ -68,7 +71,7 @@ def compare(
                 if sys.stderr.isatty() and (n == total or n % 10 == 0):
                     typer.echo(f"\rcomparing {n}/{total} clauses", err=True, nl=n == total)
 
-            comparison = run_compare(comparer, source, level, tuple(theme), progress)
+            comparison = run_compare(comparer, source, level, tuple(theme), progress, every_clause)
     except NormScopeError as exc:
         _fail(exc)
         return

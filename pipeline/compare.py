@@ -53,6 +53,16 @@ def normative_clauses(infos: dict[int, ClauseInfo]) -> list[ClauseInfo]:
     return [i for i in items if i.clause.id in marked and i.clause.id not in below]
 
 
+def text_clauses(infos: dict[int, ClauseInfo], shortest: int = 40) -> list[ClauseInfo]:
+    """Every clause without children that says something (not a heading, not a bare number)."""
+    parents = {i.clause.parent for i in infos.values()}
+    return [
+        i
+        for i in infos.values()
+        if i.clause.id not in parents and i.clause.kind not in _CONTAINERS and len(i.clause.text) >= shortest
+    ]
+
+
 def _top_labels(infos: dict[int, ClauseInfo]) -> dict[str, str]:
     """Each clause's top-level group below the document ("5 语料安全要求", "GOVERN")."""
     by_id = {i.clause.id: i.clause for i in infos.values()}
@@ -192,7 +202,10 @@ def compare(
     level: str = "article",
     themes: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    every_clause: bool = False,
 ) -> Comparison:
+    """Align the source's normative clauses (or, with `every_clause`, every clause of text
+    without children: for guidance written as plain imperatives, like the NIST Playbook)."""
     if level not in LEVELS:
         raise NormScopeError(f"--level must be one of {', '.join(LEVELS)}, not '{level}'")
     unknown = [t for t in themes if t not in comparer.names]
@@ -202,7 +215,8 @@ def compare(
         raise NormScopeError(f"{source}: source and target are the same document")
     infos = comparer.infos(source)
     sections = _top_labels(infos)
-    todo = [i for i in normative_clauses(infos) if not themes or set(themes) & set(i.themes)]
+    chosen = text_clauses(infos) if every_clause else normative_clauses(infos)
+    todo = [i for i in chosen if not themes or set(themes) & set(i.themes)]
     todo.sort(key=lambda i: i.clause.order)
     alignments = []
     for n, i in enumerate(todo, 1):

@@ -32,20 +32,82 @@ def _en_pattern(variants: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I) if parts else None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"\w+")
+_LOOSE_GAP = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    concept: str
+    words: tuple[str, ...]  # lower case; the last is a prefix when `star`
+    gaps: tuple[str, ...]  # what separates the words in the variant (a space accepts spaces or hyphens)
+    star: bool
+
+
+def _phrase(concept: str, variant: str) -> _Phrase | None:
+    v = variant.strip().lower()
+    star = v.endswith("*")
+    v = v.rstrip("*")
+    spans = list(_WORD.finditer(v))
+    if not spans:
+        return None
+    gaps = tuple(v[a.end() : b.start()] for a, b in zip(spans, spans[1:]))
+    return _Phrase(concept, tuple(m.group(0) for m in spans), gaps, star)
+
+
 class Concepts:
+    """English variants are found word by word (a dictionary from first words to phrases, one
+    pass over the text's words: as fast as the text is long, whatever the lexicon's size);
+    Chinese variants as substrings."""
+
     def __init__(self, concepts: tuple[Concept, ...]) -> None:
         self.concepts = concepts
         self.by_id = {c.id: c for c in concepts}
-        self._en = [(c.id, _en_pattern(c.en)) for c in concepts]
+        self._en = [(c.id, _en_pattern(c.en)) for c in concepts]  # for highlighting
         self._zh = [(c.id, c.zh) for c in concepts]
+        self._first: dict[str, list[_Phrase]] = {}
+        self._first_prefix: list[_Phrase] = []  # one-word variants with a wildcard
+        for c in concepts:
+            for v in c.en:
+                ph = _phrase(c.id, v)
+                if ph is None:
+                    continue
+                if ph.star and len(ph.words) == 1:
+                    self._first_prefix.append(ph)
+                else:
+                    self._first.setdefault(ph.words[0], []).append(ph)
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(self.by_id)
 
+    def _fits(self, ph: _Phrase, low: str, words: list[re.Match[str]], i: int) -> bool:
+        if i + len(ph.words) > len(words):
+            return False
+        for k in range(1, len(ph.words)):
+            a, b = words[i + k - 1], words[i + k]
+            gap, want = low[a.end() : b.start()], ph.gaps[k - 1]
+            if not (_LOOSE_GAP.fullmatch(gap) if want.isspace() else gap == want):
+                return False
+            last = k == len(ph.words) - 1
+            if b.group(0) != ph.words[k] and not (last and ph.star and b.group(0).startswith(ph.words[k])):
+                return False
+        return True
+
     def find(self, text: str) -> frozenset[str]:
-        found = {cid for cid, pat in self._en if pat is not None and pat.search(text)}
-        found |= {cid for cid, zh in self._zh if any(z in text for z in zh)}
+        low = text.lower()
+        words = list(_WORD.finditer(low))
+        found: set[str] = set()
+        for i, w in enumerate(words):
+            for ph in self._first.get(w.group(0), ()):
+                if ph.concept not in found and self._fits(ph, low, words, i):
+                    found.add(ph.concept)
+        if self._first_prefix:
+            for token in {w.group(0) for w in words}:
+                found.update(ph.concept for ph in self._first_prefix if token.startswith(ph.words[0]))
+        if _CJK.search(text):
+            found |= {cid for cid, zh in self._zh if any(z in text for z in zh)}
         return frozenset(found)
 
     def matches(self, text: str, ids: frozenset[str]) -> list[str]:

@@ -91,6 +91,10 @@ def test_compare_cli_formats_and_errors(corpus_home, tmp_path):
         assert "with a counterpart" in r.output
     data = json.loads((tmp_path / "cac.json").read_text(encoding="utf-8"))
     assert data["schema_version"] and data["source_doc"] == CAC
+    every = tmp_path / "every.json"
+    r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, "--every-clause", "--out", str(every)])
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(every.read_text(encoding="utf-8"))["alignments"]) > len(data["alignments"])
     r = runner.invoke(app, ["--home", str(corpus_home), "compare", "no-such-doc"])
     assert r.exit_code == 2 and "no-such-doc" in r.output
     r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, "--out", str(tmp_path / "x.pdf")])
@@ -103,3 +107,17 @@ def test_eval_compare_runs_on_the_pairs_whose_documents_are_stored(corpus_home):
     r = CliRunner().invoke(app, ["--home", str(corpus_home), "eval", "compare"])
     assert r.exit_code == 0, r.output
     assert "recall@5" in r.output and "not in this store" in r.output.replace("\n", " ")
+
+
+def test_concept_finder_agrees_with_the_variant_patterns(corpus_home):
+    """The word-by-word finder is a fast form of the variants' regular expressions: same result
+    on every stored clause (AI Act, CAC measures, labelling guide)."""
+    import sqlite3
+
+    concepts = load_concepts()
+    texts = [r[0] for r in sqlite3.connect(corpus_home / "normscope.db").execute("SELECT text FROM clauses")]
+    assert len(texts) > 1500
+    for text in texts:
+        slow = {cid for cid, pat in concepts._en if pat is not None and pat.search(text)}
+        slow |= {cid for cid, zh in concepts._zh if any(z in text for z in zh)}
+        assert concepts.find(text) == frozenset(slow), text[:80]

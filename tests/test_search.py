@@ -135,5 +135,11 @@ def test_similar_finds_counterparts_in_other_documents(home):
     )
     assert len(hits) == 10 and all(h.doc == "eu-ai-act-2024-1689" for h in hits)
     r = CliRunner().invoke(app, ["--home", str(home), "similar", "eu-ai-act-2024-1689", "Article 50(2)", "-k", "3"])
-    assert r.exit_code == 0 and "tc260-practice-guide" in r.output
+    assert r.exit_code == 0 and "eu-ai-act-2024-1689:" not in r.output  # other documents only
+    assert "tc260-practice-guide" in r.output or "cac-interim-measures" in r.output
+    guide = "tc260-practice-guide-genai-content-labeling-2023-zh"
+    r = CliRunner().invoke(
+        app, ["--home", str(home), "similar", "eu-ai-act-2024-1689", "Article 50(2)", "-k", "3", "--doc", guide]
+    )
+    assert r.exit_code == 0 and r.output.count(f"id: {guide}:") == 3
     store.close()
