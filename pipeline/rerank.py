@@ -45,10 +45,16 @@ class Reranker:
 
 
 def fit(x: np.ndarray, y: np.ndarray, C: float = 1.0) -> tuple[tuple[float, ...], float]:
+    """Weights and intercept. The fit weighs the few right units as much as the many wrong ones
+    (class_weight="balanced"); the intercept is then moved back by log(positives / negatives),
+    the prior correction for such weighting, so scores read as probabilities rather than all
+    sitting near 1. The shift is the same for every unit: rankings do not change."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(x, y)
-    return tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0])
+    positives = max(1, int(y.sum()))
+    shift = float(np.log(positives / max(1, len(y) - positives)))
+    return tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]) + shift
 
 
 def save(model: Reranker, path: Path = RERANKER) -> None:
