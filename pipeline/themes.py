@@ -109,24 +109,9 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
     the article holding it never straddle the split. Splits already recorded are kept, and new
     members of a recorded group join that group's side."""
     recorded = recorded or {}
-    parent = list(range(len(rows)))
-    # Containment ignores whitespace: the store and older label files break lines differently.
-    texts = [re.sub(r"\s+", "", r.text) for r in rows]
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(texts):
-        for j in range(i + 1, len(texts)):
-            b = texts[j]
-            if a in b or b in a:
-                parent[find(i)] = find(j)
     groups: dict[int, list[str]] = {}
-    for i, r in enumerate(rows):
-        groups.setdefault(find(i), []).append(r.id)
+    for g, r in zip(containment_groups([r.text for r in rows]), rows):
+        groups.setdefault(g, []).append(r.id)
     split: dict[str, str] = {}
     for ids in groups.values():
         known = [recorded[cid] for cid in ids if cid in recorded]
