@@ -97,6 +97,8 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: lef
 thead th { background: var(--soft); font-size: .8rem; text-transform: uppercase; letter-spacing: .02em;
   color: var(--muted); position: sticky; top: 38px; z-index: 1; }
 table.heat { width: auto; }
+table.gaptheme { width: auto; margin-bottom: 1rem; }
+table.gaptheme td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
 table.heat th, table.heat td { border: 1px solid #fff; }
 table.heat thead th { position: static; text-transform: none; letter-spacing: 0; font-size: .8rem;
   color: var(--ink); vertical-align: bottom; max-width: 9em; }
@@ -568,6 +570,18 @@ def _gaps(c: Comparison) -> str:
             f'<div><h4>{_e(chapter or "(no chapter)")} <span class="sec">{len(units)} of '
             f'{per_chapter.get(chapter, len(units))} not reached</span></h4><ul class="units">{items}</ul></div>'
         )
+    by_theme = c.gaps_by_theme()
+    theme_rows = "".join(
+        f"<tr><td>{_e(t)}</td><td>{by_theme[t][0]}</td><td>{by_theme[t][1]}</td></tr>"
+        for t in theme_order(c)
+        if t in by_theme
+    )
+    theme_table = (
+        '<table class="gaptheme"><thead><tr><th>Theme</th><th>Units with the theme</th><th>Not reached</th></tr>'
+        f"</thead><tbody>{theme_rows}</tbody></table>"
+        if theme_rows and blocks
+        else ""
+    )
     lone = unmatched(c)
     lone_items = "".join(
         f'<li><span class="ref"{_lang(a.source.ref)}>{_e(a.source.ref)}</span> '
@@ -577,6 +591,7 @@ def _gaps(c: Comparison) -> str:
     )
     return f"""<section id="gaps"><h2>Gaps</h2>
 <h3 id="gaps-target">{_e(_tgt(c))} units no source clause reaches ({n_gaps} of {len(c.target_units)})</h3>
+{theme_table}
 {'<div class="gapgrid">' + "".join(blocks) + "</div>" if blocks else '<p class="note">Every unit is reached.</p>'}
 <h3 id="gaps-source">Source clauses with no counterpart ({len(lone)} of {len(c.alignments)})</h3>
 {f'<ul class="lone">{lone_items}</ul>' if lone else '<p class="note">Every source clause has a counterpart.</p>'}

@@ -181,6 +181,11 @@ def to_markdown(c: Comparison) -> str:
     out += ["", "## Gaps", "", f"### {short_title(c.target_title)}: units no source clause reaches ({n_gaps})", ""]
     if not gaps:
         out.append("Every target unit is reached.")
+    by_theme = c.gaps_by_theme()
+    if gaps and by_theme:
+        out += ["By theme:", "", "| Theme | Units with the theme | Not reached |", "|---|---:|---:|"]
+        out += [f"| {t} | {by_theme[t][0]} | {by_theme[t][1]} |" for t in theme_order(c) if t in by_theme]
+        out += ["", "By chapter:", ""]
     for chapter, units in gaps.items():
         out += [f"**{chapter or '(no chapter)'}**", ""]
         for u in units:

@@ -304,6 +304,15 @@ class Comparison:
                 out[t] = (n + 1, m + (1 if a.matches else 0))
         return out
 
+    def gaps_by_theme(self) -> dict[str, tuple[int, int]]:
+        """theme -> (target units carrying it, of which no source clause reaches)."""
+        out: dict[str, tuple[int, int]] = {}
+        for u in self.target_units:
+            for t in u.themes:
+                n, gap = out.get(t, (0, 0))
+                out[t] = (n + 1, gap + (0 if u.reached_by else 1))
+        return out
+
     def heatmap(self) -> tuple[list[str], list[str], list[list[int]]]:
         """(target chapters, source sections, counts[chapter][section]) of top matches."""
         chapters = list(dict.fromkeys(u.chapter for u in self.target_units))

@@ -48,6 +48,9 @@ def test_coverage_both_ways_is_consistent(comparison):
     assert any(a.matches for a in comparison.alignments)
     assert 0.0 < comparison.matched_share <= 1.0
     assert set(comparison.source_profile) == set(theme_names())
+    by_theme = comparison.gaps_by_theme()
+    assert by_theme and all(0 <= gap <= n for n, gap in by_theme.values())
+    assert sum(gap for _, gap in by_theme.values()) >= sum(1 for u in gaps if u.themes)
 
 
 def test_relation_rules():
