@@ -14,6 +14,7 @@ import numpy as np
 
 from .concepts import Concepts
 from .embed import Embedder
+from .errors import NormScopeError
 from .index import VectorIndex
 from .keywords import fts_query, query_terms
 from .store import Store
@@ -99,22 +100,26 @@ def prepare_target(
     units: dict[str, ClauseInfo] = {}
     unit_of: dict[int, str] = {}
     chapter: dict[str, str] = {}
+    # Units are articles and annexes; a target without them (a framework, a standard) is
+    # compared by its top-level sections instead.
+    legal = any(i.clause.kind == "article" for i in info.values())
 
-    def walk(cid: str, unit: str | None, top: str) -> None:
+    def walk(cid: str, unit: str | None, top: str, parent_kind: str) -> None:
         ci = by_id[cid]
         c = ci.clause
-        if unit is None and c.kind in UNIT_KINDS:
+        if unit is None and (c.kind in UNIT_KINDS if legal else parent_kind == "document" and c.kind != "recital"):
             unit = cid
             units[cid] = ci
             chapter[cid] = "Annexes" if c.kind == "annex" else top
         if unit is not None:
             unit_of[ci.row] = unit
         for k in kids.get(cid, []):
-            walk(k.id, unit, _label(k) if c.kind == "document" else top)
+            walk(k.id, unit, _label(k) if c.kind == "document" else top, c.kind)
 
-    roots = [i.clause.id for i in info.values() if not i.clause.parent]
-    for r in roots:
-        walk(r, None, "")
+    for r in [i.clause.id for i in info.values() if not i.clause.parent]:
+        walk(r, None, "", "")
+    if not units:
+        raise NormScopeError(f"{slug}: no articles, annexes or sections to compare with")
     unit_rows: dict[str, list[int]] = {}
     for row, u in unit_of.items():
         unit_rows.setdefault(u, []).append(row)

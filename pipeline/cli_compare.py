@@ -14,14 +14,14 @@ from .errors import NormScopeError
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".csv": "csv", ".json": "json"}
 
 
-def _comparer(store, model=None):  # type: ignore[no-untyped-def]
+def _comparer(store, model=None, threshold=None):  # type: ignore[no-untyped-def]
     from .compare import Comparer
     from .embed import get_embedder
     from .vectors import open_index
 
     settings = _settings()
     embedder = get_embedder(settings.embed_model)
-    return Comparer(store, open_index(store, settings, embedder), embedder, model=model)
+    return Comparer(store, open_index(store, settings, embedder), embedder, model=model, threshold=threshold)
 
 
 def render(comparison, fmt: str) -> str:  # type: ignore[no-untyped-def]
@@ -45,6 +45,9 @@ def compare(
     out: Path = typer.Option(None, "--out", "-o", help="Report: .html, .md, .csv or .json (default: Markdown)."),
     level: str = typer.Option("article", "--level", help="Roll matches up to: article or paragraph."),
     theme: list[str] = typer.Option([], "--theme", help="Only source clauses with these themes (repeatable)."),
+    threshold: float = typer.Option(
+        None, "--threshold", help="Score below which a clause has no counterpart (default: calibrated on the AI Act)."
+    ),
     every_clause: bool = typer.Option(
         False, "--every-clause", help="Compare every clause of text, not only those that oblige or recommend."
     ),
@@ -63,9 +66,11 @@ def compare(
         fmt = FORMATS[out.suffix.lower()]
     try:
         with _store() as store:
-            comparer = _comparer(store)
+            if threshold is not None and not 0.0 <= threshold <= 1.0:
+                raise NormScopeError(f"--threshold must lie between 0 and 1, not {threshold}")
+            comparer = _comparer(store, threshold=threshold)
             if target and target != comparer.target.doc:
-                comparer = Comparer(store, comparer.index, comparer.embedder, target)
+                comparer = Comparer(store, comparer.index, comparer.embedder, target, threshold=threshold)
 
             def progress(n: int, total: int) -> None:
                 if sys.stderr.isatty() and (n == total or n % 10 == 0):
@@ -79,12 +84,15 @@ def compare(
     if out is None:
         typer.echo(text)
         return
-    write_atomic(out, text)
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        _fail(NormScopeError(f"{out}: cannot write the report ({exc.strerror or exc})"))
     matched = sum(1 for a in comparison.alignments if a.matches)
     typer.echo(
         f"wrote {out}: {len(comparison.alignments)} clauses of {source} against {target or DEFAULT_TARGET}, "
         f"{matched} with a counterpart ({comparison.matched_share:.0%}), "
-        f"{sum(1 for u in comparison.target_units if not u.reached_by)} target articles/annexes not reached"
+        f"{sum(1 for u in comparison.target_units if not u.reached_by)} target units not reached"
     )
 
 

@@ -99,12 +99,15 @@ class Comparer:
         target: str = DEFAULT_TARGET,
         concepts: Concepts | None = None,
         model: rerank.Reranker | None = None,
+        threshold: float | None = None,
     ) -> None:
         if not store.has(target):
             raise NormScopeError(f"{target}: target document not in the store (ingest it first)")
         self.store, self.index, self.embedder = store, index, embedder
         self.concepts = concepts or load_concepts()
         self.model = model or rerank.load()
+        # below it a clause has no counterpart; the reranker's own was calibrated on the AI Act
+        self.threshold = self.model.threshold if threshold is None else threshold
         self.names = theme_names()
         self.target: Target = prepare_target(store, target, self.concepts, self.names, embedder)
         self.idf = idf_weights(self.concepts, self.target)
@@ -128,10 +131,10 @@ class Comparer:
     def align(self, source: ClauseInfo, section: str, level: str = "article") -> Alignment:
         ranked = self.scored(source)
         matches: list[Match] = []
-        if ranked and ranked[0][0] >= self.model.threshold:
+        if ranked and ranked[0][0] >= self.threshold:
             best = ranked[0][0]
             for score, unit, rows, d_rank, k_rank in ranked[:MAX_MATCHES]:
-                if score < self.model.threshold or score < best * self.model.keep:
+                if score < self.threshold or score < best * self.model.keep:
                     break
                 matches.append(self.match(source, unit, rows, score, d_rank, k_rank, level))
         return Alignment(side(source, section), tuple(matches))
@@ -252,7 +255,7 @@ def compare(
         level,
         tuple(themes),
         comparer.embedder.name,
-        comparer.model.threshold,
+        comparer.threshold,
         tuple(alignments),
         units,
         _profile([a.source.themes for a in alignments], comparer.names),

@@ -98,6 +98,15 @@ def test_compare_cli_formats_and_errors(corpus_home, tmp_path):
     r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, "--every-clause", "--out", str(every)])
     assert r.exit_code == 0, r.output
     assert len(json.loads(every.read_text(encoding="utf-8"))["alignments"]) > len(data["alignments"])
+    strict = tmp_path / "strict.json"
+    r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, "--threshold", "0.999", "--out", str(strict)])
+    assert r.exit_code == 0, r.output
+    matched = [a for a in json.loads(strict.read_text(encoding="utf-8"))["alignments"] if a["matches"]]
+    assert len(matched) < sum(1 for a in data["alignments"] if a["matches"])
+    # a target without articles (TC260's labelling guide) is compared by its top-level sections
+    guide = "tc260-practice-guide-genai-content-labeling-2023-zh"
+    r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, guide, "--threshold", "0.05"])
+    assert r.exit_code == 0 and guide in r.output
     r = runner.invoke(app, ["--home", str(corpus_home), "compare", "no-such-doc"])
     assert r.exit_code == 2 and "no-such-doc" in r.output
     r = runner.invoke(app, ["--home", str(corpus_home), "compare", CAC, "--out", str(tmp_path / "x.pdf")])
