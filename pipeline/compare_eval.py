@@ -1,4 +1,4 @@
-"""Training and evaluation of the comparison on labelled pairs (models/compare/pairs.jsonl): a
+"""Training and evaluation of the comparison on labelled pairs (models/compare/pairs*.jsonl): a
 source clause, the AI Act articles it corresponds to (none for some), and the relation. A fixed
 third of the pairs (by hash of the source clause id) is the test split: the reranker weights, the
 regularisation and the no-counterpart threshold are chosen on the rest."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from .compare import Comparer
 from .errors import NormScopeError
 from .themes import MODELS
 
-PAIRS = MODELS / "compare" / "pairs.jsonl"
+PAIRS = MODELS / "compare"  # pairs*.jsonl
 KEEP = 0.8  # list further units while they score at least this share of the best (a display choice)
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
@@ -37,17 +38,19 @@ def pair_split(source: str) -> str:
     return "test" if int(hashlib.sha1(source.encode()).hexdigest()[:8], 16) % 3 == 0 else "train"
 
 
-def load_pairs() -> list[Pair]:
+def load_pairs(folder: Path = PAIRS) -> list[Pair]:
+    """Every labelled pair in models/compare/pairs*.jsonl."""
     out = []
-    for n, line in enumerate(PAIRS.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            r = json.loads(line)
-            split = pair_split(r["source"])
-            out.append(Pair(r["source"], r["source_doc"], r["lang"], tuple(r["articles"]), r["relation"], split))
-        except (json.JSONDecodeError, KeyError) as exc:
-            raise NormScopeError(f"{PAIRS}:{n}: not a labelled pair ({exc})") from exc
+    for path in sorted(folder.glob("pairs*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                split = pair_split(r["source"])
+                out.append(Pair(r["source"], r["source_doc"], r["lang"], tuple(r["articles"]), r["relation"], split))
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise NormScopeError(f"{path}:{n}: not a labelled pair ({exc})") from exc
     return out
 
 
@@ -59,7 +62,7 @@ def pair_candidates(comparer: Comparer, pairs: list[Pair]) -> list[list[Candidat
             infos[p.source_doc] = {i.clause.id: i for i in comparer.infos(p.source_doc).values()}
         info = infos[p.source_doc].get(p.source)
         if info is None:
-            raise NormScopeError(f"{PAIRS}: clause {p.source} is not in the store (re-ingest or relabel)")
+            raise NormScopeError(f"{PAIRS}: labelled clause {p.source} is not in the store (re-ingest or relabel)")
         out.append(candidates(info, comparer.target, comparer.store, comparer.index, comparer.concepts, comparer.idf))
     return out
 
@@ -155,7 +158,7 @@ class CompareEvaluation:
 
     def table(self) -> str:
         out = [
-            "comparison on the held-out test split of models/compare/pairs.jsonl (article level)",
+            "comparison on the held-out test split of models/compare/pairs*.jsonl (article level)",
             "",
             f"{'method':10} {'subset':8} {'pairs':>5} {'recall@1':>8} {'recall@5':>8}",
         ]

@@ -1,5 +1,5 @@
 """The comparison reranker: a logistic regression over the evidence features of align.py,
-trained on the training split of the labelled pairs (models/compare/pairs.jsonl), kept as
+trained on the training split of the labelled pairs (models/compare/pairs*.jsonl), kept as
 plain JSON weights (models/compare/reranker.json) so anyone can read what it values."""
 
 from __future__ import annotations

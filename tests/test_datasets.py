@@ -7,7 +7,7 @@ import json
 from conftest import CORPORA, ROOT, processed
 
 SEARCH = ROOT / "models" / "search" / "queries.jsonl"
-PAIRS = ROOT / "models" / "compare" / "pairs.jsonl"
+PAIRS = sorted((ROOT / "models" / "compare").glob("pairs*.jsonl"))
 
 
 def corpus_ids(slugs: set[str]) -> set[str]:
@@ -29,8 +29,11 @@ def test_search_queries_name_existing_clauses():
 
 
 def test_comparison_pairs_name_existing_clauses():
-    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for path in PAIRS for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 80 and sum(1 for r in rows if not r["articles"]) >= 10
+    assert len({r["source"] for r in rows}) == len(rows), "a clause is labelled twice"
+    assert all((r["relation"] == "none") == (not r["articles"]) for r in rows)
+    assert len({r["source_doc"] for r in rows}) >= 4 and {r["lang"] for r in rows} == {"en", "zh"}
     wanted = {r["source"] for r in rows} | {a for r in rows for a in r["articles"]}
     missing = wanted - corpus_ids({cid.split(":")[0] for cid in wanted})
     assert not missing
