@@ -33,6 +33,19 @@ def _snippet(text: str, terms: list[str], width: int = 240) -> tuple[str, tuple[
     return pattern.sub(lambda m: f"**{m.group(0)}**", piece), tuple(found)
 
 
+def expand(query: str) -> list[str]:
+    """The query's words, then the Chinese variants of the AI Act concepts it mentions
+    (models/compare/concepts.toml): an English query then also finds Chinese clauses by keyword,
+    and a Chinese one finds their synonyms (语料 for 训练数据). Chosen on the dev queries over adding
+    the English variants too, or those of the other language only."""
+    from .concepts import load_concepts
+
+    terms = query_terms(query)
+    concepts = load_concepts()
+    extra = [z for cid in sorted(concepts.find(query)) for z in concepts.by_id[cid].zh]
+    return terms + [t for t in dict.fromkeys(extra) if t not in terms]
+
+
 def search(
     store: Store,
     index: VectorIndex | None,
@@ -52,7 +65,7 @@ def search(
             raise ValueError("dense search needs an index and an embedder")
         scores, ids = index.search(embedder.encode([query]), POOL if mode == "hybrid" else k, allowed)
         dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-    terms = query_terms(query)
+    terms = expand(query)
     keyword: list[tuple[int, float]] = []
     if mode in ("keyword", "hybrid") and terms:
         keyword = keyword_search(store, fts_query(terms), filters, POOL if mode == "hybrid" else k)
