@@ -37,7 +37,9 @@ def expand(query: str) -> list[str]:
     """The query's words, then the Chinese variants of the AI Act concepts it mentions
     (models/compare/concepts.toml): an English query then also finds Chinese clauses by keyword,
     and a Chinese one finds their synonyms (语料 for 训练数据). Chosen on the dev queries over adding
-    the English variants too, or those of the other language only."""
+    the English variants too, those of the other language only, or fusing the variants' ranks
+    apart. Hybrid search only: alone, the variants can fill a keyword search's top ten with one
+    Chinese document's clauses, and `--mode keyword` should mean the query's own words."""
     from .concepts import load_concepts
 
     terms = query_terms(query)
@@ -65,7 +67,7 @@ def search(
             raise ValueError("dense search needs an index and an embedder")
         scores, ids = index.search(embedder.encode([query]), POOL if mode == "hybrid" else k, allowed)
         dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-    terms = expand(query)
+    terms = expand(query) if mode == "hybrid" else query_terms(query)
     keyword: list[tuple[int, float]] = []
     if mode in ("keyword", "hybrid") and terms:
         keyword = keyword_search(store, fts_query(terms), filters, POOL if mode == "hybrid" else k)
