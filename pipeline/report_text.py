@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import fields
+from dataclasses import asdict, fields
 from typing import Any
 
 from .types import RELATIONS, Alignment, Comparison, Match, Side, TargetUnit
@@ -273,49 +273,6 @@ def from_csv(text: str) -> list[dict[str, str]]:
 # ------------------------------------------------------------------ JSON
 
 
-def _side_dict(s: Side) -> dict[str, Any]:
-    return {
-        "doc": s.doc,
-        "id": s.id,
-        "ref": s.ref,
-        "kind": s.kind,
-        "title": s.title,
-        "text": s.text,
-        "section": s.section,
-        "themes": list(s.themes),
-        "obligation": s.obligation,
-        "actor": s.actor,
-    }
-
-
-def _match_dict(m: Match) -> dict[str, Any]:
-    return {
-        "unit": m.unit,
-        "ref": m.ref,
-        "title": m.title,
-        "chapter": m.chapter,
-        "score": m.score,
-        "relation": m.relation,
-        "reason": m.reason,
-        "matched": [_side_dict(s) for s in m.matched],
-        "shared_terms": list(m.shared_terms),
-        "dense_rank": m.dense_rank,
-        "keyword_rank": m.keyword_rank,
-    }
-
-
-def _unit_dict(u: TargetUnit) -> dict[str, Any]:
-    return {
-        "id": u.id,
-        "ref": u.ref,
-        "title": u.title,
-        "chapter": u.chapter,
-        "themes": list(u.themes),
-        "obligation": u.obligation,
-        "reached_by": list(u.reached_by),
-    }
-
-
 def comparison_dict(c: Comparison) -> dict[str, Any]:
     """The Comparison as plain JSON values: `schema_version` first, then the computed `summary`."""
     return {
@@ -332,10 +289,10 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
         "source_profile": dict(c.source_profile),
         "target_profile": dict(c.target_profile),
         "alignments": [
-            {"source": _side_dict(a.source), "relation": a.relation, "matches": [_match_dict(m) for m in a.matches]}
+            {"source": asdict(a.source), "relation": a.relation, "matches": [asdict(m) for m in a.matches]}
             for a in c.alignments
         ],
-        "target_units": [_unit_dict(u) for u in c.target_units],
+        "target_units": [asdict(u) for u in c.target_units],
     }
 
 
