@@ -1,5 +1,6 @@
 """NormScope: AI standards and policy PDFs as a searchable, comparable clause store."""
 
+from .compare import Comparer, compare
 from .errors import BadInputError, NormScopeError, NotFoundError, StoreError
 from .ingest import ingest_file, ingest_paths, process
 from .search import search, similar
@@ -7,12 +8,15 @@ from .segment import segment
 from .settings import Settings, load_settings
 from .store import Store
 from .types import (
+    Alignment,
     Clause,
+    Comparison,
     Document,
     Footnote,
     IngestResult,
     IngestStatus,
     Line,
+    Match,
     RemovedLine,
     SearchHit,
     Segmentation,
@@ -20,13 +24,17 @@ from .types import (
 )
 
 __all__ = [
+    "Alignment",
     "BadInputError",
     "Clause",
+    "Comparer",
+    "Comparison",
     "Document",
     "Footnote",
     "IngestResult",
     "IngestStatus",
     "Line",
+    "Match",
     "NormScopeError",
     "NotFoundError",
     "RemovedLine",
@@ -39,6 +47,7 @@ __all__ = [
     "ingest_file",
     "ingest_paths",
     "load_settings",
+    "compare",
     "process",
     "search",
     "segment",
