@@ -48,8 +48,9 @@ REQUIRED_CSV = (
     "reason",
 )
 CHART_BOX = (
-    "(() => { const r = document.getElementById('theme-chart').getBoundingClientRect();"
-    " return [r.left, r.top + scrollY, r.right, r.bottom + scrollY]; })()"
+    "(() => ['theme-chart', 'alignment-table'].flatMap(id => {"
+    " const r = document.getElementById(id).getBoundingClientRect();"
+    " return [r.left, r.top + scrollY, r.right, r.bottom + scrollY]; }))()"
 )
 
 
@@ -221,9 +222,12 @@ def test_html_renders_in_chromium(comparison: Comparison, tmp_path: Path) -> Non
     assert r.errors == (), r.errors  # no exceptions, console errors, failed loads or network requests
     assert 'id="theme-chart"' in r.dom and "<svg" in r.dom and 'id="alignment-table"' in r.dom
     assert 'id="filters"' in r.dom and 'id="filters" hidden' not in r.dom  # the filter script ran
-    left, top, right, bottom = (round(v) for v in r.probe)
+    left, top, right, bottom, *table = (round(v) for v in r.probe)
     assert right - left > 600 and bottom - top > 200, r.probe
     chart = (left, top, right, bottom)
+    assert table[2] - table[0] > 600 and table[3] - table[1] > 300, r.probe
+    first_rows = (table[0], table[1], table[2], min(table[3], table[1] + 1200))
+    assert ink(r.screenshot, first_rows) > 0.02  # the alignment table's text and badges are drawn
     assert ink(r.screenshot, chart) > 0.03
     assert ink(r.screenshot, chart, near=_rgb(SOURCE_COLOUR)) > 0.002
     assert ink(r.screenshot, chart, near=_rgb(TARGET_COLOUR)) > 0.002
