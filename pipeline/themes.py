@@ -114,9 +114,14 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
         groups.setdefault(g, []).append(r.id)
     split: dict[str, str] = {}
     for ids in groups.values():
-        known = [recorded[cid] for cid in ids if cid in recorded]
+        known = {recorded[cid] for cid in ids if cid in recorded}
+        if len(known) > 1:  # a new clause joins texts already on both sides: it would leak
+            raise NormScopeError(
+                f"{SPLIT}: labelled clauses {', '.join(sorted(ids)[:4])} contain one another but are recorded on"
+                " both sides of the split; relabel or drop the one that joins them"
+            )
         if known:
-            side = "test" if "test" in known else "train"
+            side = known.pop()
         else:
             h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
             side = "test" if h % 10 < TEST_SHARE else "train"

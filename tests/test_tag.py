@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from pipeline import themes as tm
 from pipeline.annotate import tag_texts
 from pipeline.cli import app
+from pipeline.errors import NormScopeError
 from pipeline.obligation import obligation
 from pipeline.tag import entities
 
@@ -100,6 +101,18 @@ def test_obligation(text, lang, kind, marker):
 def test_obligation_names_the_actor():
     (tags,) = tag_texts(["Providers shall ensure that AI-generated content is marked in a machine-readable format."])
     assert tags.obligation.type == "mandatory" and tags.obligation.actor == "Providers"
+
+
+def test_a_new_label_joining_both_sides_of_the_split_is_refused():
+    rows = tm.load_labels()
+    recorded = {r.id: r.split for r in rows}
+    train = next(r for r in rows if r.split == "train")
+    test = next(r for r in rows if r.split == "test")
+    joins = tm.Labelled("x:new", "x", "en", f"{train.text} {test.text}", (), "train")
+    with pytest.raises(NormScopeError, match="both sides of the split"):
+        tm.assign_splits([*rows, joins], recorded)
+    alone = tm.Labelled("x:alone", "x", "en", "A clause about nothing labelled yet, zebra quokka.", (), "train")
+    assert tm.assign_splits([*rows, alone], recorded)["x:alone"] in ("train", "test")
 
 
 def test_labelled_split_is_fixed_and_never_straddles_containment():
