@@ -64,8 +64,11 @@ class Target:
     chapter: dict[str, str]  # unit id -> its top-level group ("Chapter III …", "Annexes")
     unit_concepts: dict[str, frozenset[str]]
     title_vectors: dict[str, np.ndarray]  # unit id -> embedding of "ref title"
+    unit_vectors: dict[str, np.ndarray]  # unit id -> its stored vector (it pools its clauses)
+    normative: dict[str, int]  # unit id -> how many of its clauses bind, recommend or permit
     allowed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     leaves: frozenset[int] = frozenset()  # rows of clauses without children: what a match quotes
+    by_id: dict[str, ClauseInfo] = field(default_factory=dict)  # clause id -> info, inside units
 
 
 def _theme_vec(scores: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
@@ -92,7 +95,7 @@ def clause_infos(store: Store, slug: str, concepts: Concepts, names: tuple[str, 
 
 
 def prepare_target(
-    store: Store, slug: str, concepts: Concepts, names: tuple[str, ...], embedder: Embedder
+    store: Store, slug: str, concepts: Concepts, names: tuple[str, ...], embedder: Embedder, index: VectorIndex
 ) -> Target:
     info = clause_infos(store, slug, concepts, names)
     by_id = {i.clause.id: i for i in info.values()}
@@ -139,8 +142,11 @@ def prepare_target(
         chapter,
         unit_concepts,
         dict(zip(order, titles)),
+        {u: index.vector(units[u].row) for u in order},
+        {u: sum(1 for r in rows if info[r].obligation != "none") for u, rows in unit_rows.items()},
         np.array(sorted(unit_of), dtype=np.int64),
         frozenset(r for r in unit_of if info[r].clause.id not in kids),
+        {info[r].clause.id: info[r] for r in unit_of},
     )
 
 
@@ -209,17 +215,16 @@ def candidates(
     kw_top = kw_best[kw_order[0]] if kw_order else 1.0
 
     linked = {u for u in concepts.linked_units(source.concepts, target.doc) if u in target.units}
-    normative = {u: sum(1 for r in target.unit_rows[u] if target.info[r].obligation != "none") for u in target.units}
+    normative = target.normative
     pool = list(target.units)  # 126 units in the AI Act: scoring them all costs little and loses none
     src_weight = sum(idf.get(c, 1.0) for c in source.concepts)
-    src_title = target_title_query(source, index)
     out = []
     for u in pool:
         unit = target.units[u]
         shared = source.concepts & target.unit_concepts.get(u, frozenset())
         feats = {
             "dense_max": dense_best.get(u, floor),
-            "dense_unit": float(index.vector(unit.row) @ vec[0]),
+            "dense_unit": float(target.unit_vectors[u] @ vec[0]),
             "dense_rr": 1.0 / d_rank[u] if u in d_rank else 0.0,
             "keyword_norm": kw_best.get(u, 0.0) / kw_top if kw_top else 0.0,
             "keyword_rr": 1.0 / k_rank[u] if u in k_rank else 0.0,
@@ -229,7 +234,7 @@ def candidates(
             "theme_cos_best": 0.0,
             "both_normative": 1.0 if source.obligation != "none" and normative[u] else 0.0,
             "normative_share": normative[u] / len(target.unit_rows[u]),
-            "title_sim": float(target.title_vectors[u] @ src_title),
+            "title_sim": float(target.title_vectors[u] @ vec[0]),
         }
         near = [r for r in dense_rows.get(u, []) if r in target.leaves][:2]
         words = [r for r in kw_rows.get(u, []) if r in target.leaves][:2]
@@ -237,10 +242,6 @@ def candidates(
         feats["theme_cos_best"] = max(float(source.theme_vec @ target.info[r].theme_vec) for r in rows)
         out.append(Candidate(u, feats, d_rank.get(u), k_rank.get(u), tuple(rows)))
     return out
-
-
-def target_title_query(source: ClauseInfo, index: VectorIndex) -> np.ndarray:
-    return index.vector(source.row)
 
 
 def feature_matrix(cands: list[Candidate]) -> np.ndarray:

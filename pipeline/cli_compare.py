@@ -14,14 +14,15 @@ from .errors import NormScopeError
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".csv": "csv", ".json": "json"}
 
 
-def _comparer(store, model=None, threshold=None):  # type: ignore[no-untyped-def]
-    from .compare import Comparer
+def _comparer(store, model=None, threshold=None, target=None):  # type: ignore[no-untyped-def]
+    from .compare import DEFAULT_TARGET, Comparer
     from .embed import get_embedder
     from .vectors import open_index
 
     settings = _settings()
     embedder = get_embedder(settings.embed_model)
-    return Comparer(store, open_index(store, settings, embedder), embedder, model=model, threshold=threshold)
+    index = open_index(store, settings, embedder)
+    return Comparer(store, index, embedder, target or DEFAULT_TARGET, model=model, threshold=threshold)
 
 
 def render(comparison, fmt: str) -> str:  # type: ignore[no-untyped-def]
@@ -56,7 +57,7 @@ def compare(
 
     Example: normscope compare nist-ai-100-1-ai-rmf-1-0 --out nist-vs-ai-act.html
     """
-    from .compare import DEFAULT_TARGET, Comparer
+    from .compare import DEFAULT_TARGET
     from .compare import compare as run_compare
 
     fmt = "md"
@@ -68,9 +69,7 @@ def compare(
         with _store() as store:
             if threshold is not None and not 0.0 <= threshold <= 1.0:
                 raise NormScopeError(f"--threshold must lie between 0 and 1, not {threshold}")
-            comparer = _comparer(store, threshold=threshold)
-            if target and target != comparer.target.doc:
-                comparer = Comparer(store, comparer.index, comparer.embedder, target, threshold=threshold)
+            comparer = _comparer(store, threshold=threshold, target=target)
 
             def progress(n: int, total: int) -> None:
                 if sys.stderr.isatty() and (n == total or n % 10 == 0):

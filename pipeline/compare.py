@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import rerank
-from .align import ClauseInfo, Target, candidates, clause_infos, feature_matrix, idf_weights, prepare_target
+from .align import Candidate, ClauseInfo, Target, candidates, clause_infos, feature_matrix, idf_weights, prepare_target
 from .concepts import Concepts, load_concepts
 from .embed import Embedder
 from .errors import NormScopeError
@@ -109,18 +109,26 @@ class Comparer:
         # below it a clause has no counterpart; the reranker's own was calibrated on the AI Act
         self.threshold = self.model.threshold if threshold is None else threshold
         self.names = theme_names()
-        self.target: Target = prepare_target(store, target, self.concepts, self.names, embedder)
+        self.target: Target = prepare_target(store, target, self.concepts, self.names, embedder, index)
         self.idf = idf_weights(self.concepts, self.target)
-        self.target_sections = _top_labels(self.target.info)
+        self._infos: dict[str, dict[int, ClauseInfo]] = {}
 
     def infos(self, slug: str) -> dict[int, ClauseInfo]:
-        if not self.store.has(slug):
-            raise NormScopeError(f"{slug}: document not in the store")
-        return clause_infos(self.store, slug, self.concepts, self.names)
+        """A document's clauses with their tags and concepts (read once per document)."""
+        if slug not in self._infos:
+            if not self.store.has(slug):
+                raise NormScopeError(f"{slug}: document not in the store")
+            self._infos[slug] = clause_infos(self.store, slug, self.concepts, self.names)
+        return self._infos[slug]
 
-    def scored(self, source: ClauseInfo) -> list[tuple[float, str, tuple[int, ...], int | None, int | None]]:
+    def candidates(self, source: ClauseInfo) -> list[Candidate]:
+        return candidates(source, self.target, self.store, self.index, self.concepts, self.idf)
+
+    def scored(
+        self, source: ClauseInfo, cands: list[Candidate] | None = None
+    ) -> list[tuple[float, str, tuple[int, ...], int | None, int | None]]:
         """(score, unit, best rows, dense rank, keyword rank), best first."""
-        cands = candidates(source, self.target, self.store, self.index, self.concepts, self.idf)
+        cands = self.candidates(source) if cands is None else cands
         probs = self.model.score(feature_matrix(cands))
         order = np.argsort(-probs, kind="stable")
         return [
@@ -188,10 +196,9 @@ class Comparer:
     def _paragraph(self, unit: str, row: int) -> ClauseInfo:
         """The child of the unit that holds this row (or the unit itself)."""
         t = self.target
-        by_id = {i.clause.id: i for i in t.info.values()}
         c = t.info[row]
-        while c.clause.parent and c.clause.parent != unit and c.clause.parent in by_id:
-            c = by_id[c.clause.parent]
+        while c.clause.parent and c.clause.parent != unit and c.clause.parent in t.by_id:
+            c = t.by_id[c.clause.parent]
         return c if c.clause.parent == unit else t.units[unit]
 
 
@@ -230,10 +237,9 @@ def compare(
     reached: dict[str, list[str]] = {}
     for a in alignments:
         for m in a.matches:
-            unit = m.unit if m.unit in t.units else _unit_of_clause(t, m.unit)
+            unit = m.unit if m.unit in t.units else t.unit_of[t.by_id[m.unit].row]
             reached.setdefault(unit, []).append(a.source.ref)
-    parents = {i.clause.parent for i in t.info.values()}
-    leaves = {u: [t.info[r] for r in rows if t.info[r].clause.id not in parents] for u, rows in t.unit_rows.items()}
+    leaves = {u: [t.info[r] for r in rows if r in t.leaves] for u, rows in t.unit_rows.items()}
     units = tuple(
         TargetUnit(
             u,
@@ -268,13 +274,6 @@ def _unit_themes(unit: ClauseInfo, leaves: list[ClauseInfo], names: tuple[str, .
     n = max(1, len(leaves))
     common = {t for t in names if sum(1 for i in leaves if t in i.themes) * 3 >= n}
     return tuple(t for t in names if t in common or t in unit.themes)
-
-
-def _unit_of_clause(t: Target, clause_id: str) -> str:
-    for row, info in t.info.items():
-        if info.clause.id == clause_id:
-            return t.unit_of[row]
-    return clause_id
 
 
 def _profile(theme_sets: list[tuple[str, ...]], names: tuple[str, ...]) -> dict[str, float]:

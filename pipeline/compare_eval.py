@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import rerank
-from .align import FEATURES, Candidate, ClauseInfo, candidates, feature_matrix
+from .align import FEATURES, Candidate, ClauseInfo, feature_matrix
 from .compare import Comparer
 from .errors import NormScopeError
 from .themes import MODELS
@@ -54,17 +54,22 @@ def load_pairs(folder: Path = PAIRS) -> list[Pair]:
     return out
 
 
-def pair_candidates(comparer: Comparer, pairs: list[Pair]) -> list[list[Candidate]]:
+def pair_sources(comparer: Comparer, pairs: list[Pair]) -> list[ClauseInfo]:
+    """The stored source clause of each pair."""
+    by_doc: dict[str, dict[str, ClauseInfo]] = {}
     out = []
-    infos: dict[str, dict[str, ClauseInfo]] = {}
     for p in pairs:
-        if p.source_doc not in infos:
-            infos[p.source_doc] = {i.clause.id: i for i in comparer.infos(p.source_doc).values()}
-        info = infos[p.source_doc].get(p.source)
+        if p.source_doc not in by_doc:
+            by_doc[p.source_doc] = {i.clause.id: i for i in comparer.infos(p.source_doc).values()}
+        info = by_doc[p.source_doc].get(p.source)
         if info is None:
             raise NormScopeError(f"{PAIRS}: labelled clause {p.source} is not in the store (re-ingest or relabel)")
-        out.append(candidates(info, comparer.target, comparer.store, comparer.index, comparer.concepts, comparer.idf))
+        out.append(info)
     return out
+
+
+def pair_candidates(comparer: Comparer, pairs: list[Pair]) -> list[list[Candidate]]:
+    return [comparer.candidates(info) for info in pair_sources(comparer, pairs)]
 
 
 def _xy(pairs: list[Pair], cands: list[list[Candidate]]) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +188,8 @@ def evaluate(comparer: Comparer, pairs: list[Pair]) -> CompareEvaluation:
     if not any(p.articles for p in pairs):
         raise NormScopeError("no labelled pairs with stored source documents: ingest the corpus first")
     model = comparer.model
-    cands = pair_candidates(comparer, pairs)
+    sources = pair_sources(comparer, pairs)
+    cands = [comparer.candidates(info) for info in sources]
     ranked, tops = zip(*(_ranked(model, cs) for cs in cands)) if cands else ((), ())
     dense = [[c.unit for c in sorted(cs, key=lambda c: -c.features["dense_max"])] for cs in cands]
     rows = []
@@ -196,15 +202,11 @@ def evaluate(comparer: Comparer, pairs: list[Pair]) -> CompareEvaluation:
     gold_none = [not p.articles for p in pairs]
     tp = sum(a and b for a, b in zip(pred_none, gold_none))
     rel_ok, rel_n, partial = 0, 0, 0
-    by_doc: dict[str, dict[str, ClauseInfo]] = {}
-    for p in pairs:
+    for p, info, cs in zip(pairs, sources, cands):
         if not p.articles:
             continue
-        if p.source_doc not in by_doc:
-            by_doc[p.source_doc] = {i.clause.id: i for i in comparer.infos(p.source_doc).values()}
-        info = by_doc[p.source_doc][p.source]
         # the relation is judged on the first labelled article among the top five
-        for score, unit, quoted, d_rank, k_rank in comparer.scored(info)[:5]:
+        for score, unit, quoted, d_rank, k_rank in comparer.scored(info, cs)[:5]:
             if unit in p.articles:
                 got = comparer.match(info, unit, quoted, score, d_rank, k_rank, "article")
                 rel_n += 1
