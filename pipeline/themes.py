@@ -304,9 +304,11 @@ def label_matrix(rows: list[Labelled], themes: tuple[str, ...]) -> np.ndarray:
     return np.array([[t in r.themes for t in themes] for r in rows], dtype=bool)
 
 
-# Without sentence embeddings only: with them grouped CV gains ~0.02 macro-F1 on the training
-# split, but encoding the AI Act's 1,484 clauses takes ~47 s on 2 cores, against ~10 s for
-# extraction and ~7 s for the rest of tagging. Pass a grid with a weight > 0 to try them.
+# Without sentence embeddings only. With USE vectors grouped CV gains ~0.015 macro-F1 on the
+# training split (1,730 clauses), and encoding the AI Act's 1,238 leaf clauses costs only 3-4 s,
+# but tagging then takes 8.2-8.4 s against 7.2-8.0 s for extraction (bench/bench_tag.py,
+# ratio 1.06-1.14 whatever share of spaCy goes to the worker): tagging would become the slowest
+# stage. Pass a grid with a weight > 0 to try them.
 GRID = ((4.0, 0.0), (8.0, 0.0), (16.0, 0.0), (32.0, 0.0))
 TOLERANCE = 0.01  # CV macro-F1 given up for a configuration without embeddings
 
