@@ -1,6 +1,7 @@
 """Tagging flow: clauses -> entities (tag.py), obligation (obligation.py), themes (themes.py).
 
-Clauses without children are classified on their text; a clause with children (article,
+Clauses without children are classified on their text and its sentence embedding (the one the
+search index uses: heading path plus text); a clause with children (article,
 chapter, document) takes the length-weighted mean of its children's theme scores.
 """
 
@@ -9,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import themes as theme_model
-from .embed import Embedder, multilingual
+from .embed import Embedder, embedding_text, multilingual
 from .obligation import obligation
 from .tag import PendingEntities, entities
 from .textnorm import cjk_share, detect_language
-from .tree import by_parent, own_text
+from .tree import by_parent, heading_paths, own_text
 from .types import Clause, Obligation, Tags, ThemeScore
 
 TAGGER_VERSION = "2"
@@ -60,9 +61,16 @@ def tag_texts(texts: list[str], hint: str = "en", embedder: Embedder | None = No
 
 
 def tag_clauses(
-    clauses: list[Clause], hint: str = "en", embedder: Embedder | None = None, parallel: bool = True
+    clauses: list[Clause],
+    hint: str = "en",
+    embedder: Embedder | None = None,
+    parallel: bool = True,
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Tags]:
-    """Tags for every clause of one document, keyed by clause id."""
+    """Tags for every clause of one document, keyed by clause id. `vectors`: the embeddings of
+    the clauses without children by content hash, as the search index has them
+    (vectors.leaf_vectors); when the theme classifier needs them and they are not given, they
+    are computed here with the same recipe."""
     if not clauses:
         return {}
     kids = by_parent(clauses)
@@ -71,14 +79,19 @@ def tag_clauses(
     model = theme_model.load()
     # A forked worker runs spaCy on part of the text while this process classifies and then runs
     # spaCy on the rest: shares that balance the two on 2 cores (AI Act, measured).
-    share = (0.72 if model.needs_vectors else 0.55) if parallel else 0.0
+    encode = model.needs_vectors and vectors is None
+    share = (0.72 if encode else 0.55) if parallel else 0.0
     pending = PendingEntities(own, langs, share=share)
     direct = [i for i, c in enumerate(clauses) if c.id not in kids]
     texts = [clauses[i].text for i in direct]
-    vectors = None
-    if model.needs_vectors:
-        vectors = (embedder or multilingual(threads=1 if pending.job is not None else 2)).encode(texts)
-    scored = dict(zip(direct, _scores(model.classify(texts, vectors), model)))
+    leaf_vectors = None
+    if encode:
+        paths = heading_paths(clauses)
+        recipe = [embedding_text(paths[clauses[i].id], clauses[i].text) for i in direct]
+        leaf_vectors = (embedder or multilingual(threads=1 if pending.job is not None else 2)).encode(recipe)
+    elif model.needs_vectors and vectors is not None:
+        leaf_vectors = np.array([vectors[clauses[i].content_hash] for i in direct], dtype=np.float32)
+    scored = dict(zip(direct, _scores(model.classify(texts, leaf_vectors), model)))
     ents = pending.get()
     index = {c.id: i for i, c in enumerate(clauses)}
     probs: dict[int, np.ndarray] = {i: np.array([s.score for s in scored[i][0]]) for i in direct}

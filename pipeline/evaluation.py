@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import themes as tm
-from .embed import Embedder, multilingual
+from .embed import Embedder, embedding_text, multilingual
 from .index import VectorIndex
 from .store import Store
 
@@ -22,6 +22,7 @@ class ThemeEvaluation:
     n_train: int
     n_test: int
     docs: int
+    text_only_macro: float | None = None  # embedding view fed the text alone, as `normscope tag` does
 
     @property
     def macro_f1(self) -> float:
@@ -43,7 +44,19 @@ class ThemeEvaluation:
         )
         out.append("")
         out.append("macro-F1 by language: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(self.by_language.items())))
+        if self.text_only_macro is not None:
+            out.append(
+                f"(embeddings of heading path + text, as at ingest; of the text alone, as for `normscope tag`:"
+                f" macro-F1 {self.text_only_macro:.3f})"
+            )
         return "\n".join(out)
+
+
+def _views(rows: list[tm.Labelled]) -> tm.Views:
+    emb = multilingual()
+    return tm.Views(
+        emb.encode([r.text for r in rows]), emb.encode([embedding_text(list(r.path), r.text) for r in rows])
+    )
 
 
 def theme_eval() -> ThemeEvaluation:
@@ -51,31 +64,33 @@ def theme_eval() -> ThemeEvaluation:
     train = [r for r in rows if r.split == "train"]
     test = [r for r in rows if r.split == "test"]
     model = tm.load()
+    views = _views(test) if model.needs_vectors else None
 
-    def vectors(rs: list[tm.Labelled]) -> np.ndarray | None:
-        return multilingual().encode([r.text for r in rs]) if model.needs_vectors else None
+    def score(sub: list[int], text_only: bool = False) -> list[tm.ThemeReport]:
+        vectors = None if views is None else (views.text if text_only else views.with_path)[sub]
+        return tm.evaluate(model, [test[i] for i in sub], vectors)
 
-    report = tm.evaluate(model, test, vectors(test))
+    everything = list(range(len(test)))
+    report = score(everything)
     by_lang = {}
     for lang in sorted({r.lang for r in test}):
-        sub = [r for r in test if r.lang == lang]
-        by_lang[lang] = float(np.mean([x.f1 for x in tm.evaluate(model, sub, vectors(sub))]))
-    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}))
+        by_lang[lang] = float(np.mean([x.f1 for x in score([i for i, r in enumerate(test) if r.lang == lang])]))
+    text_only = float(np.mean([x.f1 for x in score(everything, True)])) if views is not None else None
+    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}), text_only)
 
 
 def theme_train() -> str:
     rows = tm.load_labels()
     tm.write_split(rows)
     train = [r for r in rows if r.split == "train"]
-    emb = multilingual()
-    needs = any(weight > 0 for _, weight in tm.GRID)
-    model, cv = tm.train(train, emb.encode([r.text for r in train]) if needs else None, emb.name)
+    model, cv = tm.train(train, _views(train), multilingual().name)
     tm.save(model)
     tm.load.cache_clear()
     lines = [
         f"trained on {len(train)} clauses ({sum(1 for r in rows if r.split == 'test')} held out)",
         "5-fold CV macro-F1 on the training split: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()),
-        f"chosen: C={model.C:g}, embedding weight {model.embedding_weight:g}",
+        f"chosen: C={model.C:g}, embedding view weight {model.vector_weight:g}"
+        + (f" (C={model.vector_C:g}, {model.embedder_name})" if model.needs_vectors else ""),
         "thresholds: " + ", ".join(f"{t} {x:.2f}" for t, x in zip(model.themes, model.thresholds)),
         f"saved {tm.CLASSIFIER}",
     ]

@@ -1,10 +1,11 @@
 """Themes (scikit-learn only): the taxonomy and lexicon in models/themes.toml, a classifier
 trained on the hand-labelled clauses in models/themes/, calibrated thresholds, evidence.
 
-Features per text: character n-gram TF-IDF (works for Chinese without a segmenter), the
-multilingual sentence embedding, and counts of the taxonomy's seed phrases per theme. One
-logistic regression per theme; each theme's threshold maximises F1 in cross-validation on the
-training split. The test split is never used for fitting or choosing anything.
+Two views of a text, each with one logistic regression per theme: character n-gram TF-IDF plus
+counts of the taxonomy's seed phrases per theme (works for Chinese without a segmenter), and the
+multilingual sentence embedding (USE). Their probabilities are averaged with a weight; the C of
+each view, the weight and each theme's threshold are chosen by cross-validation on the training
+split. The test split is never used for fitting or choosing anything.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class Labelled:
     lang: str
     text: str
     themes: tuple[str, ...]
+    path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
     split: str = "train"
 
 
@@ -100,7 +102,10 @@ def _read_labels(folder: Path = LABELS) -> list[Labelled]:
             bad = set(r["themes"]) - known
             if bad:
                 raise NormScopeError(f"{path}:{n}: unknown themes {sorted(bad)}")
-            rows.setdefault(r["id"], Labelled(r["id"], r["doc"], r["lang"], r["text"], tuple(sorted(r["themes"]))))
+            rows.setdefault(
+                r["id"],
+                Labelled(r["id"], r["doc"], r["lang"], r["text"], tuple(sorted(r["themes"])), tuple(r.get("path", ()))),
+            )
     return list(rows.values())
 
 
@@ -140,7 +145,7 @@ def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelle
             cid, side = line.split("\t")
             recorded[cid] = side
     split = assign_splits(rows, recorded)
-    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, split[r.id]) for r in rows]
+    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id]) for r in rows]
 
 
 def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:
@@ -155,10 +160,12 @@ def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:
 class ThemeModel:
     themes: tuple[str, ...]
     vectorizer: Any
-    classifiers: list[Any]
+    classifiers: list[Any]  # on TF-IDF + seed-phrase counts
     thresholds: list[float]
-    embedding_weight: float
     C: float
+    vector_classifiers: list[Any]  # on sentence embeddings (empty when vector_weight is 0)
+    vector_weight: float  # share of the embedding view in the averaged probability
+    vector_C: float
     embedder_name: str
     train_ids: list[str] = field(default_factory=list)
     train_themes: list[tuple[str, ...]] = field(default_factory=list)
@@ -166,7 +173,7 @@ class ThemeModel:
 
     @property
     def needs_vectors(self) -> bool:
-        return self.embedding_weight > 0
+        return self.vector_weight > 0
 
     def predict(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """(n, themes) probabilities; `vectors` only when the model uses embeddings."""
@@ -179,8 +186,13 @@ class ThemeModel:
             return Classified(np.zeros((0, len(self.themes))), [], [])
         tfidf = self.vectorizer.transform(texts)
         hits = [lexicon_hits(t) for t in texts]
-        x = _stack(tfidf, hits, vectors, self.embedding_weight)
+        x = _stack(tfidf, hits)
         probs = np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
+        if self.vector_weight > 0:
+            if vectors is None or len(vectors) != len(texts):
+                raise NormScopeError("this theme classifier uses sentence embeddings: pass one vector per text")
+            by_vector = np.column_stack([clf.predict_proba(vectors)[:, 1] for clf in self.vector_classifiers])
+            probs = (1 - self.vector_weight) * probs + self.vector_weight * by_vector
         return Classified(probs, hits, self._nearest(tfidf))
 
     def _nearest(self, tfidf: Any, k: int = 2, floor: float = 0.35) -> list[list[tuple[str, float, tuple[str, ...]]]]:
@@ -211,19 +223,14 @@ def _lexicon_matrix(hits: list[dict[str, list[str]]]) -> np.ndarray:
     return m
 
 
-def _features(vectorizer: Any, texts: list[str], vectors: np.ndarray | None, weight: float) -> Any:
-    return _stack(vectorizer.transform(texts), [lexicon_hits(t) for t in texts], vectors, weight)
+def _features(vectorizer: Any, texts: list[str]) -> Any:
+    return _stack(vectorizer.transform(texts), [lexicon_hits(t) for t in texts])
 
 
-def _stack(tfidf: Any, hits: list[dict[str, list[str]]], vectors: np.ndarray | None, weight: float) -> Any:
+def _stack(tfidf: Any, hits: list[dict[str, list[str]]]) -> Any:
     from scipy.sparse import csr_matrix, hstack
 
-    blocks = [tfidf, csr_matrix(_lexicon_matrix(hits))]
-    if weight > 0:
-        if vectors is None:
-            raise NormScopeError("this theme classifier uses sentence embeddings: pass vectors")
-        blocks.append(csr_matrix(vectors * weight))
-    return hstack(blocks).tocsr()
+    return hstack([tfidf, csr_matrix(_lexicon_matrix(hits))]).tocsr()
 
 
 def _fit_one(x: Any, y: np.ndarray, C: float) -> Any:
@@ -261,9 +268,22 @@ def _folds(texts: list[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(GroupKFold(folds).split(texts, groups=[order[g] for g in groups]))
 
 
-def _cv_probs(
-    texts: list[str], vectors: np.ndarray | None, y: np.ndarray, C: float, weight: float, folds: int = 5
-) -> np.ndarray:
+@dataclass(frozen=True)
+class Views:
+    """Sentence embeddings of labelled clauses in both recipes: the text alone (what `normscope
+    tag` sees) and heading path plus text (what ingest shares with the search index). The
+    embedding view is fitted on both and validated on the second."""
+
+    text: np.ndarray
+    with_path: np.ndarray
+
+    def fit_rows(self, idx: np.ndarray) -> np.ndarray:
+        return np.vstack([self.text[idx], self.with_path[idx]])
+
+
+def _cv_probs(texts: list[str], y: np.ndarray, C: float, views: Views | None = None, folds: int = 5) -> np.ndarray:
+    """Out-of-fold probabilities of the TF-IDF view, or of the embedding view when `views` are
+    given (same folds for both, so the two can be averaged)."""
     from joblib import Parallel, delayed
 
     def fit_predict(xtr: Any, ytr: np.ndarray, xva: Any) -> np.ndarray:
@@ -273,10 +293,12 @@ def _cv_probs(
 
     probs = np.zeros(y.shape)
     for tr, va in _folds(texts, folds):
-        vec = _vectorizer().fit([texts[i] for i in tr])
-        xtr = _features(vec, [texts[i] for i in tr], vectors[tr] if vectors is not None else None, weight)
-        xva = _features(vec, [texts[i] for i in va], vectors[va] if vectors is not None else None, weight)
-        cols = Parallel(n_jobs=2)(delayed(fit_predict)(xtr, y[tr, k], xva) for k in range(y.shape[1]))
+        if views is None:
+            vec = _vectorizer().fit([texts[i] for i in tr])
+            xtr, xva, ytr = _features(vec, [texts[i] for i in tr]), _features(vec, [texts[i] for i in va]), y[tr]
+        else:
+            xtr, xva, ytr = views.fit_rows(tr), views.with_path[va], np.vstack([y[tr], y[tr]])
+        cols = Parallel(n_jobs=2)(delayed(fit_predict)(xtr, ytr[:, k], xva) for k in range(y.shape[1]))
         for k, col in enumerate(cols):
             probs[va, k] = col
     return probs
@@ -304,48 +326,53 @@ def label_matrix(rows: list[Labelled], themes: tuple[str, ...]) -> np.ndarray:
     return np.array([[t in r.themes for t in themes] for r in rows], dtype=bool)
 
 
-# Without sentence embeddings only. With USE vectors grouped CV gains ~0.015 macro-F1 on the
-# training split (1,730 clauses), and encoding the AI Act's 1,238 leaf clauses costs only 3-4 s,
-# but tagging then takes 8.2-8.4 s against 7.2-8.0 s for extraction (bench/bench_tag.py,
-# ratio 1.06-1.14 whatever share of spaCy goes to the worker): tagging would become the slowest
-# stage. Pass a grid with a weight > 0 to try them.
-GRID = ((4.0, 0.0), (8.0, 0.0), (16.0, 0.0), (32.0, 0.0))
-TOLERANCE = 0.01  # CV macro-F1 given up for a configuration without embeddings
+# At ingest the embedding view costs no extra encoding: it reads the vectors the search index
+# is built from (same model and recipe, cached by content hash; see vectors.leaf_vectors).
+TEXT_C = (8.0, 16.0, 32.0)
+VECTOR_C = (1.0, 4.0, 16.0)
+VECTOR_WEIGHTS = (0.3, 0.4, 0.5, 0.6)
+TOLERANCE = 0.01  # CV macro-F1 given up for a model without the embedding view
 
 
-def train(
-    rows: list[Labelled],
-    vectors: np.ndarray | None,
-    embedder_name: str,
-    grid: tuple[tuple[float, float], ...] = GRID,
-) -> tuple[ThemeModel, dict[str, float]]:
-    """Fit on the given (training) rows: choose C and the embedding weight by 5-fold CV macro-F1
-    over containment groups (a model without sentence embeddings is preferred when within TOLERANCE of the best: it tags
-    a third faster), calibrate each theme's threshold on the CV probabilities, refit on all rows."""
+def train(rows: list[Labelled], views: Views | None, embedder_name: str) -> tuple[ThemeModel, dict[str, float]]:
+    """Fit on the given (training) rows: choose each view's C and the embedding view's weight by
+    5-fold CV macro-F1 over containment groups (the TF-IDF view alone is preferred when within
+    TOLERANCE of the best), calibrate each theme's threshold on the CV probabilities, refit on
+    all rows."""
     themes = theme_names()
     texts = [r.text for r in rows]
     y = label_matrix(rows, themes)
+    by_text = {C: _cv_probs(texts, y, C) for C in TEXT_C}
+    by_vector = {C: _cv_probs(texts, y, C, views) for C in VECTOR_C} if views is not None else {}
     scores: dict[str, float] = {}
-    runs: list[tuple[float, float, float, np.ndarray]] = []
-    for C, weight in grid:
-        probs = _cv_probs(texts, vectors, y, C, weight)
+    runs: list[tuple[float, float, float, float, list[float]]] = []
+    combos = [(C, 0.0, 0.0) for C in TEXT_C]
+    combos += [(C, vC, w) for C in TEXT_C for vC in by_vector for w in VECTOR_WEIGHTS]
+    for C, vC, w in combos:
+        probs = by_text[C] if w == 0 else (1 - w) * by_text[C] + w * by_vector[vC]
         thresholds = [_best_threshold(y[:, k], probs[:, k]) for k in range(len(themes))]
         macro = float(np.mean([_f1(y[:, k], probs[:, k] >= thresholds[k]) for k in range(len(themes))]))
-        scores[f"C={C:g},w={weight:g}"] = macro
-        runs.append((macro, C, weight, np.array(thresholds)))
+        scores[f"C={C:g}" + (f",vC={vC:g},w={w:g}" if w else "")] = macro
+        runs.append((macro, C, vC, w, thresholds))
     top = max(r[0] for r in runs)
-    light = [r for r in runs if r[2] == 0 and r[0] >= top - TOLERANCE]
-    _, C, weight, chosen = max(light or runs, key=lambda r: r[0])
+    light = [r for r in runs if r[3] == 0 and r[0] >= top - TOLERANCE]
+    _, C, vC, weight, chosen = max(light or runs, key=lambda r: r[0])
     vec = _vectorizer().fit(texts)
-    x = _features(vec, texts, vectors, weight)
+    x = _features(vec, texts)
     classifiers = [_fit_one(x, y[:, k], C) for k in range(len(themes))]
+    vector_classifiers = []
+    if weight > 0 and views is not None:
+        both, y2 = views.fit_rows(np.arange(len(rows))), np.vstack([y, y])
+        vector_classifiers = [_fit_one(both, y2[:, k], vC) for k in range(len(themes))]
     model = ThemeModel(
         themes=themes,
         vectorizer=vec,
         classifiers=classifiers,
         thresholds=[float(t) for t in chosen],
-        embedding_weight=weight,
         C=C,
+        vector_classifiers=vector_classifiers,
+        vector_weight=weight,
+        vector_C=vC if weight > 0 else 0.0,
         embedder_name=embedder_name if weight > 0 else "",
         train_ids=[r.id for r in rows],
         train_themes=[r.themes for r in rows],

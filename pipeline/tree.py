@@ -27,3 +27,17 @@ def own_text(clause: Clause, children: dict[str, list[Clause]]) -> str:
     if not kids:
         return clause.text
     return clause.text[: max(0, kids[0].start - clause.start)].rstrip()
+
+
+def heading_paths(clauses: list[Clause]) -> dict[str, list[str]]:
+    """Each clause's ancestors below the document, as "ref title" strings."""
+    by_id = {c.id: c for c in clauses}
+    out: dict[str, list[str]] = {}
+    for c in clauses:
+        parent = by_id.get(c.parent) if c.parent else None
+        if parent is None or parent.kind == "document":
+            out[c.id] = []
+        else:
+            label = f"{parent.ref} {parent.title}".strip() if parent.title != parent.ref else parent.ref
+            out[c.id] = out[parent.id] + [label]
+    return out

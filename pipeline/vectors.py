@@ -16,7 +16,7 @@ from .index import VectorIndex
 from .settings import Settings
 from .store import Store
 from .store_search import cache_vectors, cached_vectors, clause_rows, row_ids
-from .tree import by_parent
+from .tree import by_parent, heading_paths
 from .types import Clause
 
 LONG_RUN = 256  # clauses; embedding fewer shows no progress bar
@@ -38,18 +38,27 @@ def progress_bar(total: int) -> Any:
     )  # fmt: skip
 
 
-def heading_paths(clauses: list[Clause]) -> dict[str, list[str]]:
-    """Each clause's ancestors below the document, as "ref title" strings."""
-    by_id = {c.id: c for c in clauses}
-    out: dict[str, list[str]] = {}
-    for c in clauses:
-        parent = by_id.get(c.parent) if c.parent else None
-        if parent is None or parent.kind == "document":
-            out[c.id] = []
-        else:
-            label = f"{parent.ref} {parent.title}".strip() if parent.title != parent.ref else parent.ref
-            out[c.id] = out[parent.id] + [label]
-    return out
+def leaf_vectors(
+    store: Store, embedder: Embedder, clauses: list[Clause], advance: Callable[[int], Any] | None = None
+) -> dict[str, np.ndarray]:
+    """Vectors of the clauses without children, by content hash: cached ones read, the rest
+    embedded (heading path plus text, long texts in windows) and cached. Ingest calls this once
+    per document for the theme classifier, and the index then finds them cached."""
+    kids = by_parent(clauses)
+    paths = heading_paths(clauses)
+    leaves = [c for c in clauses if c.id not in kids]
+    have = cached_vectors(store, embedder.name, [c.content_hash for c in leaves])
+    todo = list({c.content_hash: c for c in leaves if c.content_hash not in have}.values())
+    tick = advance or (lambda n: None)
+    tick(len(clauses) - len(todo))
+    for start in range(0, len(todo), CHUNK):
+        part = todo[start : start + CHUNK]
+        fresh = embedder.encode([embedding_text(paths[c.id], c.text) for c in part])
+        new = {c.content_hash: v for c, v in zip(part, fresh)}
+        cache_vectors(store, embedder.name, new)
+        have.update(new)
+        tick(len(part))
+    return have
 
 
 def doc_vectors(
@@ -62,20 +71,8 @@ def doc_vectors(
     rows = clause_rows(store, slug)
     clauses = [c for _, c in rows]
     kids = by_parent(clauses)
-    paths = heading_paths(clauses)
-    leaves = [c for c in clauses if c.id not in kids]
-    have = cached_vectors(store, embedder.name, [c.content_hash for c in leaves])
-    todo = [c for c in leaves if c.content_hash not in have]
-    tick = advance or (lambda n: None)
-    tick(len(clauses) - len(todo))
-    for start in range(0, len(todo), CHUNK):
-        part = todo[start : start + CHUNK]
-        fresh = embedder.encode([embedding_text(paths[c.id], c.text) for c in part])
-        new = {c.content_hash: v for c, v in zip(part, fresh)}
-        cache_vectors(store, embedder.name, new)
-        have.update(new)
-        tick(len(part))
-    vec: dict[str, np.ndarray] = {c.id: have[c.content_hash] for c in leaves}
+    have = leaf_vectors(store, embedder, clauses, advance)
+    vec: dict[str, np.ndarray] = {c.id: have[c.content_hash] for c in clauses if c.id not in kids}
     for c in sorted((c for c in clauses if c.id in kids), key=lambda c: -c.order):
         children = kids[c.id]
         mean = np.average([vec[k.id] for k in children], axis=0, weights=[max(1, len(k.text)) for k in children])
