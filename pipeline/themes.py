@@ -376,7 +376,7 @@ def train(rows: list[Labelled], views: Views | None, embedder_name: str) -> tupl
         embedder_name=embedder_name if weight > 0 else "",
         train_ids=[r.id for r in rows],
         train_themes=[r.themes for r in rows],
-        train_matrix=vec.transform(texts),
+        train_matrix=vec.transform(texts).astype(np.float32),  # nearest examples only: half the size
     )
     return model, scores
 
