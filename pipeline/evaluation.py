@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +23,7 @@ class ThemeEvaluation:
     n_test: int
     docs: int
     text_only_macro: float | None = None  # embedding view fed the text alone, as `normscope tag` does
+    by_sample: dict[str, tuple[int, float]] = field(default_factory=dict)  # picked / random: (clauses, macro-F1)
 
     @property
     def macro_f1(self) -> float:
@@ -44,6 +45,11 @@ class ThemeEvaluation:
         )
         out.append("")
         out.append("macro-F1 by language: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(self.by_language.items())))
+        if self.by_sample:
+            out.append(
+                "macro-F1 by how clauses were sampled: "
+                + ", ".join(f"{k} {v:.3f} ({n})" for k, (n, v) in sorted(self.by_sample.items()))
+            )
         if self.text_only_macro is not None:
             out.append(
                 f"(embeddings of heading path + text, as at ingest; of the text alone, as for `normscope tag`:"
@@ -76,7 +82,11 @@ def theme_eval() -> ThemeEvaluation:
     for lang in sorted({r.lang for r in test}):
         by_lang[lang] = float(np.mean([x.f1 for x in score([i for i, r in enumerate(test) if r.lang == lang])]))
     text_only = float(np.mean([x.f1 for x in score(everything, True)])) if views is not None else None
-    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}), text_only)
+    by_sample = {}
+    for sample in sorted({r.sample for r in test}):
+        sub = [i for i, r in enumerate(test) if r.sample == sample]
+        by_sample[sample] = (len(sub), float(np.mean([x.f1 for x in score(sub)])))
+    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}), text_only, by_sample)
 
 
 def theme_train() -> str:

@@ -89,6 +89,7 @@ class Labelled:
     themes: tuple[str, ...]
     path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
     split: str = "train"
+    sample: str = "picked"  # how the clause came to be labelled: picked by hand, or a "random" sample
 
 
 def _read_labels(folder: Path = LABELS) -> list[Labelled]:
@@ -104,7 +105,15 @@ def _read_labels(folder: Path = LABELS) -> list[Labelled]:
                 raise NormScopeError(f"{path}:{n}: unknown themes {sorted(bad)}")
             rows.setdefault(
                 r["id"],
-                Labelled(r["id"], r["doc"], r["lang"], r["text"], tuple(sorted(r["themes"])), tuple(r.get("path", ()))),
+                Labelled(
+                    r["id"],
+                    r["doc"],
+                    r["lang"],
+                    r["text"],
+                    tuple(sorted(r["themes"])),
+                    tuple(r.get("path", ())),
+                    sample=r.get("sample", "picked"),
+                ),
             )
     return list(rows.values())
 
@@ -145,7 +154,7 @@ def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelle
             cid, side = line.split("\t")
             recorded[cid] = side
     split = assign_splits(rows, recorded)
-    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id]) for r in rows]
+    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id], r.sample) for r in rows]
 
 
 def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:

@@ -153,6 +153,7 @@ def test_eval_themes_prints_the_table():
     r = CliRunner().invoke(app, ["eval", "themes"])
     assert r.exit_code == 0, r.output
     assert "macro" in r.output and "data-governance" in r.output and "by language" in r.output
+    assert re.search(r"picked \d\.\d{3} \(\d+\), random \d\.\d{3} \(\d+\)", r.output)
 
 
 def test_tag_command_reads_stdin_lines_and_json():
