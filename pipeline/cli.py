@@ -73,7 +73,7 @@ def docs(
     Example: normscope docs --themes
     """
     from .render import docs_table, theme_table
-    from .themes import theme_names
+    from .theme_taxonomy import theme_names
 
     with _store() as store:
         infos = store.documents()

@@ -18,7 +18,7 @@ from .index import VectorIndex
 from .keywords import query_terms
 from .relation import BINDING, relate
 from .store import Store
-from .themes import theme_names
+from .theme_taxonomy import theme_names
 from .types import Alignment, Comparison, Match, Side, TargetUnit
 
 SCHEMA_VERSION = "1"

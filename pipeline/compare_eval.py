@@ -16,7 +16,7 @@ from . import rerank
 from .align import FEATURES, Candidate, ClauseInfo, feature_matrix
 from .compare import Comparer
 from .errors import NormScopeError
-from .themes import MODELS
+from .settings import MODELS
 
 PAIRS = MODELS / "compare"  # pairs*.jsonl
 KEEP = 0.8  # list further units while they score at least this share of the best (a display choice)

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import theme_labels as labels
 from . import themes as tm
 from .embed import Embedder, embedding_text, multilingual
 from .index import VectorIndex
+from .settings import MODELS
 from .store import Store
 
-QUERIES = tm.MODELS / "search" / "queries.jsonl"
+QUERIES = MODELS / "search" / "queries.jsonl"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class ThemeEvaluation:
         return "\n".join(out)
 
 
-def _views(rows: list[tm.Labelled]) -> tm.Views:
+def _views(rows: list[labels.Labelled]) -> tm.Views:
     emb = multilingual()
     return tm.Views(
         emb.encode([r.text for r in rows]), emb.encode([embedding_text(list(r.path), r.text) for r in rows])
@@ -66,15 +68,17 @@ def _views(rows: list[tm.Labelled]) -> tm.Views:
 
 
 def theme_eval() -> ThemeEvaluation:
-    rows = tm.load_labels()
+    rows = labels.load_labels()
     train = [r for r in rows if r.split == "train"]
     test = [r for r in rows if r.split == "test"]
     model = tm.load()
+    texts = [r.text for r in test]
     views = _views(test) if model.needs_vectors else None
+    probs = model.predict(texts, views.with_path if views is not None else None)
 
     def score(sub: list[int], text_only: bool = False) -> list[tm.ThemeReport]:
-        vectors = None if views is None else (views.text if text_only else views.with_path)[sub]
-        return tm.evaluate(model, [test[i] for i in sub], vectors)
+        p = model.predict(texts, views.text) if text_only and views is not None else probs
+        return tm.scored(model, [test[i] for i in sub], p[sub])
 
     everything = list(range(len(test)))
     report = score(everything)
@@ -90,8 +94,8 @@ def theme_eval() -> ThemeEvaluation:
 
 
 def theme_train() -> str:
-    rows = tm.load_labels()
-    tm.write_split(rows)
+    rows = labels.load_labels()
+    labels.write_split(rows)
     train = [r for r in rows if r.split == "train"]
     model, cv = tm.train(train, _views(train), multilingual().name)
     tm.save(model)

@@ -55,7 +55,7 @@ def relation_counts(c: Comparison) -> dict[str, int]:
 
 def theme_order(c: Comparison) -> list[str]:
     """Themes in taxonomy order, then any others the comparison mentions."""
-    from .themes import theme_names
+    from .theme_taxonomy import theme_names
 
     seen = [*c.source_profile, *c.target_profile, *c.coverage_by_theme()]
     known = list(theme_names())

@@ -10,6 +10,7 @@ HOME_ENV = "NORMSCOPE_HOME"
 EMBED_ENV = "NORMSCOPE_EMBED_MODEL"
 DEFAULT_EMBED_MODEL = "use-multilingual-v3"
 DEFAULT_HOME = ".normscope"
+MODELS = Path(__file__).resolve().parent.parent / "models"  # taxonomy, patterns, labels, trained weights
 # Bump when extraction or segmentation changes what is stored: unchanged files re-ingest then.
 PIPELINE_VERSION = "2"
 

@@ -1,5 +1,5 @@
-"""Themes (scikit-learn only): the taxonomy and lexicon in models/themes.toml, a classifier
-trained on the hand-labelled clauses in models/themes/, calibrated thresholds, evidence.
+"""The theme classifier (scikit-learn only), trained on the hand-labelled clauses
+(theme_labels.py) against the taxonomy (theme_taxonomy.py): calibrated thresholds, evidence.
 
 Two views of a text, each with one logistic regression per theme: character n-gram TF-IDF plus
 counts of the taxonomy's seed phrases per theme (works for Chinese without a segmenter), and the
@@ -10,12 +10,8 @@ split. The test split is never used for fitting or choosing anything.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import pickle
-import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,145 +20,10 @@ from typing import Any
 import numpy as np
 
 from .errors import NormScopeError
+from .theme_labels import LABELS, Labelled, containment_groups, label_matrix
+from .theme_taxonomy import lexicon_hits, theme_names
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
-TAXONOMY = MODELS / "themes.toml"
-LABELS = MODELS / "themes"
-SPLIT = LABELS / "split.tsv"
 CLASSIFIER = LABELS / "classifier.pkl"
-TEST_SHARE = 3  # of 10 containment groups, by hash
-
-
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    definition: str
-    excludes: str
-    en: tuple[str, ...]
-    zh: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def taxonomy(path: Path = TAXONOMY) -> tuple[Theme, ...]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))["themes"]
-    return tuple(
-        Theme(name, t["definition"], t.get("excludes", ""), tuple(t.get("en", ())), tuple(t.get("zh", ())))
-        for name, t in data.items()
-    )
-
-
-def theme_names() -> tuple[str, ...]:
-    return tuple(t.name for t in taxonomy())
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
-    out = []
-    for t in taxonomy():
-        en = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(t.en, key=len, reverse=True)) + r")\b", re.I)
-        zh = re.compile("|".join(re.escape(w) for w in sorted(t.zh, key=len, reverse=True))) if t.zh else None
-        out.append((t.name, en, zh))
-    return tuple(out)
-
-
-def lexicon_hits(text: str) -> dict[str, list[str]]:
-    """Seed phrases found in the text, per theme (distinct, in order of appearance)."""
-    hits: dict[str, list[str]] = {}
-    for name, en, zh in _lexicon():
-        found = [m.group(0).lower() for m in en.finditer(text)]
-        if zh is not None:
-            found += [m.group(0) for m in zh.finditer(text)]
-        if found:
-            hits[name] = list(dict.fromkeys(found))
-    return hits
-
-
-# ------------------------------------------------------------------ labelled data
-
-
-@dataclass(frozen=True)
-class Labelled:
-    id: str
-    doc: str
-    lang: str
-    text: str
-    themes: tuple[str, ...]
-    path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
-    split: str = "train"
-    sample: str = "picked"  # how the clause came to be labelled: picked by hand, or a "random" sample
-
-
-def _read_labels(folder: Path = LABELS) -> list[Labelled]:
-    rows: dict[str, Labelled] = {}
-    known = set(theme_names())
-    for path in sorted(folder.glob("labels-*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            bad = set(r["themes"]) - known
-            if bad:
-                raise NormScopeError(f"{path}:{n}: unknown themes {sorted(bad)}")
-            rows.setdefault(
-                r["id"],
-                Labelled(
-                    r["id"],
-                    r["doc"],
-                    r["lang"],
-                    r["text"],
-                    tuple(sorted(r["themes"])),
-                    tuple(r.get("path", ())),
-                    sample=r.get("sample", "picked"),
-                ),
-            )
-    return list(rows.values())
-
-
-def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) -> dict[str, str]:
-    """Train/test by a hash of each group of texts that contain one another, so a paragraph and
-    the article holding it never straddle the split. Splits already recorded are kept, and new
-    members of a recorded group join that group's side."""
-    recorded = recorded or {}
-    groups: dict[int, list[str]] = {}
-    for g, r in zip(containment_groups([r.text for r in rows]), rows):
-        groups.setdefault(g, []).append(r.id)
-    split: dict[str, str] = {}
-    for ids in groups.values():
-        known = {recorded[cid] for cid in ids if cid in recorded}
-        if len(known) > 1:  # a new clause joins texts already on both sides: it would leak
-            raise NormScopeError(
-                f"{SPLIT}: labelled clauses {', '.join(sorted(ids)[:4])} contain one another but are recorded on"
-                " both sides of the split; relabel or drop the one that joins them"
-            )
-        if known:
-            side = known.pop()
-        else:
-            h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
-            side = "test" if h % 10 < TEST_SHARE else "train"
-        for cid in ids:
-            split[cid] = recorded.get(cid, side)
-    return split
-
-
-def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelled]:
-    """The labelled clauses with the split recorded in split.tsv; clauses labelled since are
-    assigned by the same rule (`normscope train themes` records them before fitting)."""
-    rows = _read_labels(folder)
-    recorded = {}
-    if split_file.exists():
-        for line in split_file.read_text(encoding="utf-8").splitlines()[1:]:
-            cid, side = line.split("\t")
-            recorded[cid] = side
-    split = assign_splits(rows, recorded)
-    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id], r.sample) for r in rows]
-
-
-def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:
-    lines = ["id\tsplit"] + [f"{r.id}\t{r.split}" for r in sorted(rows, key=lambda r: r.id)]
-    split_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-# ------------------------------------------------------------------ the classifier
 
 
 @dataclass
@@ -249,24 +110,6 @@ def _fit_one(x: Any, y: np.ndarray, C: float) -> Any:
     return clf.fit(x, y)
 
 
-def containment_groups(texts: list[str]) -> list[int]:
-    """A group number per text: texts that contain one another (ignoring whitespace) share one."""
-    flat = [re.sub(r"\s+", "", t) for t in texts]
-    parent = list(range(len(flat)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(flat):
-        for j in range(i + 1, len(flat)):
-            if a in flat[j] or flat[j] in a:
-                parent[find(i)] = find(j)
-    return [find(i) for i in range(len(flat))]
-
-
 def _folds(texts: list[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """K folds over containment groups, so no validation clause has its paragraph or article in
     the fold's training part (plain K-fold leaks them and favours memorising, i.e. high C)."""
@@ -329,10 +172,6 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> float:
     fp = float(np.sum(~y & pred))
     fn = float(np.sum(y & ~pred))
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
-
-
-def label_matrix(rows: list[Labelled], themes: tuple[str, ...]) -> np.ndarray:
-    return np.array([[t in r.themes for t in themes] for r in rows], dtype=bool)
 
 
 # At ingest the embedding view costs no extra encoding: it reads the vectors the search index
@@ -416,8 +255,13 @@ class ThemeReport:
 
 
 def evaluate(model: ThemeModel, rows: list[Labelled], vectors: np.ndarray | None = None) -> list[ThemeReport]:
+    return scored(model, rows, model.predict([r.text for r in rows], vectors))
+
+
+def scored(model: ThemeModel, rows: list[Labelled], probs: np.ndarray) -> list[ThemeReport]:
+    """Per-theme precision, recall and F1 of the model's probabilities for these rows."""
     y = label_matrix(rows, model.themes)
-    pred = model.predict([r.text for r in rows], vectors) >= np.array(model.thresholds)
+    pred = probs >= np.array(model.thresholds)
     out = []
     for k, theme in enumerate(model.themes):
         tp = int(np.sum(y[:, k] & pred[:, k]))

@@ -10,7 +10,7 @@ from pipeline.cli import app
 from pipeline.compare import normative_clauses
 from pipeline.concepts import load_concepts
 from pipeline.relation import relate
-from pipeline.themes import theme_names
+from pipeline.theme_taxonomy import theme_names
 
 CAC = "cac-interim-measures-genai-services-2023-zh"
 

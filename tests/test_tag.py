@@ -9,6 +9,7 @@ import pytest
 from conftest import processed
 from typer.testing import CliRunner
 
+from pipeline import theme_labels as tl
 from pipeline import themes as tm
 from pipeline.annotate import tag_texts
 from pipeline.cli import app
@@ -104,22 +105,22 @@ def test_obligation_names_the_actor():
 
 
 def test_a_new_label_joining_both_sides_of_the_split_is_refused():
-    rows = tm.load_labels()
+    rows = tl.load_labels()
     recorded = {r.id: r.split for r in rows}
     train = next(r for r in rows if r.split == "train")
     test = next(r for r in rows if r.split == "test")
-    joins = tm.Labelled("x:new", "x", "en", f"{train.text} {test.text}", (), split="train")
+    joins = tl.Labelled("x:new", "x", "en", f"{train.text} {test.text}", (), split="train")
     with pytest.raises(NormScopeError, match="both sides of the split"):
-        tm.assign_splits([*rows, joins], recorded)
-    alone = tm.Labelled("x:alone", "x", "en", "A clause about nothing labelled yet, zebra quokka.", (), split="train")
-    assert tm.assign_splits([*rows, alone], recorded)["x:alone"] in ("train", "test")
+        tl.assign_splits([*rows, joins], recorded)
+    alone = tl.Labelled("x:alone", "x", "en", "A clause about nothing labelled yet, zebra quokka.", (), split="train")
+    assert tl.assign_splits([*rows, alone], recorded)["x:alone"] in ("train", "test")
 
 
 def test_labelled_split_is_fixed_and_never_straddles_containment():
-    rows = tm.load_labels()
+    rows = tl.load_labels()
     assert len(rows) >= 400 and len({r.doc for r in rows}) >= 6
     assert {r.lang for r in rows} >= {"en", "zh"}
-    recorded = dict(line.split("\t") for line in tm.SPLIT.read_text(encoding="utf-8").splitlines()[1:])
+    recorded = dict(line.split("\t") for line in tl.SPLIT.read_text(encoding="utf-8").splitlines()[1:])
     assert {r.id: r.split for r in rows} == recorded  # the split in the repo is the one used
     train = [r for r in rows if r.split == "train"]
     test = [r for r in rows if r.split == "test"]

@@ -1,0 +1,124 @@
+"""The hand-labelled clauses in models/themes/labels-*.jsonl and their fixed train/test split
+(split.tsv), assigned by a hash of each group of texts that contain one another."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import NormScopeError
+from .settings import MODELS
+from .theme_taxonomy import theme_names
+
+LABELS = MODELS / "themes"
+SPLIT = LABELS / "split.tsv"
+TEST_SHARE = 3  # of 10 containment groups, by hash
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    doc: str
+    lang: str
+    text: str
+    themes: tuple[str, ...]
+    path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
+    split: str = "train"
+    sample: str = "picked"  # how the clause came to be labelled: picked by hand, or a "random" sample
+
+
+def _read_labels(folder: Path = LABELS) -> list[Labelled]:
+    rows: dict[str, Labelled] = {}
+    known = set(theme_names())
+    for path in sorted(folder.glob("labels-*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            bad = set(r["themes"]) - known
+            if bad:
+                raise NormScopeError(f"{path}:{n}: unknown themes {sorted(bad)}")
+            rows.setdefault(
+                r["id"],
+                Labelled(
+                    r["id"],
+                    r["doc"],
+                    r["lang"],
+                    r["text"],
+                    tuple(sorted(r["themes"])),
+                    tuple(r.get("path", ())),
+                    sample=r.get("sample", "picked"),
+                ),
+            )
+    return list(rows.values())
+
+
+def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) -> dict[str, str]:
+    """Train/test by a hash of each group of texts that contain one another, so a paragraph and
+    the article holding it never straddle the split. Splits already recorded are kept, and new
+    members of a recorded group join that group's side."""
+    recorded = recorded or {}
+    groups: dict[int, list[str]] = {}
+    for g, r in zip(containment_groups([r.text for r in rows]), rows):
+        groups.setdefault(g, []).append(r.id)
+    split: dict[str, str] = {}
+    for ids in groups.values():
+        known = {recorded[cid] for cid in ids if cid in recorded}
+        if len(known) > 1:  # a new clause joins texts already on both sides: it would leak
+            raise NormScopeError(
+                f"{SPLIT}: labelled clauses {', '.join(sorted(ids)[:4])} contain one another but are recorded on"
+                " both sides of the split; relabel or drop the one that joins them"
+            )
+        if known:
+            side = known.pop()
+        else:
+            h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
+            side = "test" if h % 10 < TEST_SHARE else "train"
+        for cid in ids:
+            split[cid] = recorded.get(cid, side)
+    return split
+
+
+def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelled]:
+    """The labelled clauses with the split recorded in split.tsv; clauses labelled since are
+    assigned by the same rule (`normscope train themes` records them before fitting)."""
+    rows = _read_labels(folder)
+    recorded = {}
+    if split_file.exists():
+        for line in split_file.read_text(encoding="utf-8").splitlines()[1:]:
+            cid, side = line.split("\t")
+            recorded[cid] = side
+    split = assign_splits(rows, recorded)
+    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id], r.sample) for r in rows]
+
+
+def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:
+    lines = ["id\tsplit"] + [f"{r.id}\t{r.split}" for r in sorted(rows, key=lambda r: r.id)]
+    split_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def containment_groups(texts: list[str]) -> list[int]:
+    """A group number per text: texts that contain one another (ignoring whitespace) share one."""
+    flat = [re.sub(r"\s+", "", t) for t in texts]
+    parent = list(range(len(flat)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(flat):
+        for j in range(i + 1, len(flat)):
+            if a in flat[j] or flat[j] in a:
+                parent[find(i)] = find(j)
+    return [find(i) for i in range(len(flat))]
+
+
+def label_matrix(rows: list[Labelled], themes: tuple[str, ...]) -> np.ndarray:
+    return np.array([[t in r.themes for t in themes] for r in rows], dtype=bool)
