@@ -1,7 +1,6 @@
 """Tagging flow: clauses -> entities (tag.py), obligation (obligation.py), themes (themes.py).
 
-Clauses without children are classified on their text and its sentence embedding (the one the
-search index uses: heading path plus text); a clause with children (article,
+Clauses without children are classified on their text; a clause with children (article,
 chapter, document) takes the length-weighted mean of its children's theme scores.
 """
 
@@ -10,11 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import themes as theme_model
-from .embed import Embedder, embedding_text, multilingual
 from .obligation import obligation
 from .tag import PendingEntities, entities
 from .textnorm import cjk_share, detect_language
-from .tree import by_parent, heading_paths, own_text
+from .tree import by_parent, own_text
 from .types import Clause, Obligation, Tags, ThemeScore
 
 TAGGER_VERSION = "2"
@@ -47,51 +45,33 @@ def _scores(
     return out
 
 
-def tag_texts(texts: list[str], hint: str = "en", embedder: Embedder | None = None) -> list[Tags]:
+def tag_texts(texts: list[str], hint: str = "en") -> list[Tags]:
     """Tag free-standing texts (the `normscope tag` command)."""
     langs = [clause_language(t, hint) for t in texts]
     ents = entities(texts, langs)
     model = theme_model.load()
-    vectors = (embedder or multilingual()).encode(texts) if model.needs_vectors else None
-    scored = _scores(model.classify(texts, vectors), model)
+    scored = _scores(model.classify(texts), model)
     return [
         Tags(langs[i], ents[i], obligation(texts[i], langs[i], ents[i]), scored[i][0], scored[i][1])
         for i in range(len(texts))
     ]
 
 
-def tag_clauses(
-    clauses: list[Clause],
-    hint: str = "en",
-    embedder: Embedder | None = None,
-    parallel: bool = True,
-    vectors: dict[str, np.ndarray] | None = None,
-) -> dict[str, Tags]:
-    """Tags for every clause of one document, keyed by clause id. `vectors`: the embeddings of
-    the clauses without children by content hash, as the search index has them
-    (vectors.leaf_vectors); when the theme classifier needs them and they are not given, they
-    are computed here with the same recipe."""
+def tag_clauses(clauses: list[Clause], hint: str = "en", parallel: bool = True) -> dict[str, Tags]:
+    """Tags for every clause of one document, keyed by clause id."""
     if not clauses:
         return {}
     kids = by_parent(clauses)
     own = [own_text(c, kids) for c in clauses]
     langs = [clause_language(t or c.text[:500], hint) for c, t in zip(clauses, own)]
     model = theme_model.load()
-    # A forked worker runs spaCy on part of the text while this process classifies and then runs
-    # spaCy on the rest: shares that balance the two on 2 cores (AI Act, measured).
-    encode = model.needs_vectors and vectors is None
-    share = (0.72 if encode else 0.55) if parallel else 0.0
-    pending = PendingEntities(own, langs, share=share)
+    # A forked worker runs spaCy while this process classifies (the encoder on one thread), then
+    # this process joins in on spaCy's remaining work.
+    pending = PendingEntities(own, langs, parallel)
     direct = [i for i, c in enumerate(clauses) if c.id not in kids]
     texts = [clauses[i].text for i in direct]
-    leaf_vectors = None
-    if encode:
-        paths = heading_paths(clauses)
-        recipe = [embedding_text(paths[clauses[i].id], clauses[i].text) for i in direct]
-        leaf_vectors = (embedder or multilingual(threads=1 if pending.job is not None else 2)).encode(recipe)
-    elif model.needs_vectors and vectors is not None:
-        leaf_vectors = np.array([vectors[clauses[i].content_hash] for i in direct], dtype=np.float32)
-    scored = dict(zip(direct, _scores(model.classify(texts, leaf_vectors), model)))
+    threads = 1 if pending.forked else 2
+    scored = dict(zip(direct, _scores(model.classify(texts, threads), model)))
     ents = pending.get()
     index = {c.id: i for i, c in enumerate(clauses)}
     probs: dict[int, np.ndarray] = {i: np.array([s.score for s in scored[i][0]]) for i in direct}

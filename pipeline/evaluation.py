@@ -9,7 +9,7 @@ import numpy as np
 
 from . import theme_labels as labels
 from . import themes as tm
-from .embed import Embedder, embedding_text, multilingual
+from .embed import Embedder
 from .index import VectorIndex
 from .settings import MODELS
 from .store import Store
@@ -24,7 +24,6 @@ class ThemeEvaluation:
     n_train: int
     n_test: int
     docs: int
-    text_only_macro: float | None = None  # embedding view fed the text alone, as `normscope tag` does
     by_sample: dict[str, tuple[int, float]] = field(default_factory=dict)  # picked / random: (clauses, macro-F1)
 
     @property
@@ -52,19 +51,7 @@ class ThemeEvaluation:
                 "macro-F1 by how clauses were sampled: "
                 + ", ".join(f"{k} {v:.3f} ({n})" for k, (n, v) in sorted(self.by_sample.items()))
             )
-        if self.text_only_macro is not None:
-            out.append(
-                f"(embeddings of heading path + text, as at ingest; of the text alone, as for `normscope tag`:"
-                f" macro-F1 {self.text_only_macro:.3f})"
-            )
         return "\n".join(out)
-
-
-def _views(rows: list[labels.Labelled]) -> tm.Views:
-    emb = multilingual()
-    return tm.Views(
-        emb.encode([r.text for r in rows]), emb.encode([embedding_text(list(r.path), r.text) for r in rows])
-    )
 
 
 def theme_eval() -> ThemeEvaluation:
@@ -73,38 +60,34 @@ def theme_eval() -> ThemeEvaluation:
     test = [r for r in rows if r.split == "test"]
     model = tm.load()
     texts = [r.text for r in test]
-    views = _views(test) if model.needs_vectors else None
-    probs = model.predict(texts, views.with_path if views is not None else None)
+    probs = model.predict(texts)
 
-    def score(sub: list[int], text_only: bool = False) -> list[tm.ThemeReport]:
-        p = model.predict(texts, views.text) if text_only and views is not None else probs
-        return tm.scored(model, [test[i] for i in sub], p[sub])
+    def score(sub: list[int]) -> list[tm.ThemeReport]:
+        return tm.scored(model, [test[i] for i in sub], probs[sub])
 
     everything = list(range(len(test)))
     report = score(everything)
     by_lang = {}
     for lang in sorted({r.lang for r in test}):
         by_lang[lang] = float(np.mean([x.f1 for x in score([i for i, r in enumerate(test) if r.lang == lang])]))
-    text_only = float(np.mean([x.f1 for x in score(everything, True)])) if views is not None else None
     by_sample = {}
     for sample in sorted({r.sample for r in test}):
         sub = [i for i, r in enumerate(test) if r.sample == sample]
         by_sample[sample] = (len(sub), float(np.mean([x.f1 for x in score(sub)])))
-    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}), text_only, by_sample)
+    return ThemeEvaluation(report, by_lang, len(train), len(test), len({r.doc for r in rows}), by_sample)
 
 
 def theme_train() -> str:
     rows = labels.load_labels()
     labels.write_split(rows)
     train = [r for r in rows if r.split == "train"]
-    model, cv = tm.train(train, _views(train), multilingual().name)
+    model, cv = tm.train(train)
     tm.save(model)
     tm.load.cache_clear()
     lines = [
         f"trained on {len(train)} clauses ({sum(1 for r in rows if r.split == 'test')} held out)",
         "5-fold CV macro-F1 on the training split: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()),
-        f"chosen: C={model.C:g}, embedding view weight {model.vector_weight:g}"
-        + (f" (C={model.vector_C:g}, {model.embedder_name})" if model.needs_vectors else ""),
+        f"chosen: C={model.C:g}, fine-tuned encoder weight {model.encoder_weight:g}",
         "thresholds: " + ", ".join(f"{t} {x:.2f}" for t, x in zip(model.themes, model.thresholds)),
         f"saved {tm.CLASSIFIER}",
     ]

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
-
 from . import vectors
 from .embed import get_embedder
 from .errors import BadInputError
@@ -24,7 +22,7 @@ from .segment import segment
 from .settings import PIPELINE_VERSION, Settings
 from .store import Store
 from .textnorm import detect_language
-from .types import Clause, Document, IngestResult, IngestStatus, Segmentation
+from .types import Document, IngestResult, IngestStatus, Segmentation
 
 
 def slug_for(path: Path) -> str:
@@ -116,7 +114,7 @@ def ingest_file(path: Path, store: Store, settings: Settings, force: bool = Fals
         if tag:
             from .annotate import TAGGER_VERSION, tag_clauses
 
-            tags = tag_clauses(list(seg.clauses), doc.language, vectors=theme_vectors(store, list(seg.clauses)))
+            tags = tag_clauses(list(seg.clauses), doc.language)
         store.save(doc, seg, PIPELINE_VERSION, tags, TAGGER_VERSION if tag else "")
     except BadInputError as exc:
         return IngestResult(str(path), IngestStatus.FAILED, slug, error=exc.reason)
@@ -124,18 +122,6 @@ def ingest_file(path: Path, store: Store, settings: Settings, force: bool = Fals
         return IngestResult(str(path), IngestStatus.FAILED, slug, error=f"{type(exc).__name__}: {exc}")
     status = IngestStatus.UPDATED if existed else IngestStatus.ADDED
     return IngestResult(str(path), status, slug, doc.page_count, len(seg.clauses), warnings=tuple(warnings))
-
-
-def theme_vectors(store: Store, clauses: list[Clause]) -> dict[str, np.ndarray] | None:
-    """The sentence embeddings the theme classifier reads, when it reads any: computed once and
-    cached in the store, where the search index finds them when it embeds with the same model
-    (the default), so ingest encodes each clause once for both."""
-    from .themes import load as theme_model
-
-    model = theme_model()
-    if not model.needs_vectors:
-        return None
-    return vectors.leaf_vectors(store, get_embedder(model.embedder_name), clauses)
 
 
 def ingest_paths(
@@ -169,7 +155,7 @@ def retag(store: Store, slugs: list[str] | None = None) -> list[tuple[str, int]]
         if slugs and info.slug not in slugs:
             continue
         clauses = store.clauses(info.slug)
-        tags = tag_clauses(clauses, info.language, vectors=theme_vectors(store, clauses))
+        tags = tag_clauses(clauses, info.language)
         store.save_tags(info.slug, tags, TAGGER_VERSION)
         done.append((info.slug, len(tags)))
     return done

@@ -137,53 +137,89 @@ def _run(lang: str, texts: list[str]) -> list[tuple[Entity, ...]]:
 
 
 class PendingEntities:
-    """Entities computed partly in one forked worker while the caller does other work, and the
-    rest in the caller when it asks for them (`share` of the characters goes to the worker)."""
+    """Entities computed by a forked worker and the caller together. The texts are cut into
+    chunks of one language; the worker takes chunks from the front while the caller does other
+    work, and the caller takes them from the back when it asks for the entities, until the two
+    meet, so neither waits long for the other however much other work the caller had."""
 
-    def __init__(self, texts: list[str], langs: list[str], share: float = 0.0) -> None:
+    CHUNK = 8_000  # characters
+    MIN_PARALLEL = 60_000  # characters: below this a worker costs more than it saves
+
+    def __init__(self, texts: list[str], langs: list[str], parallel: bool = False) -> None:
         self.texts = texts
         self.langs = langs
-        self.out: list[tuple[Entity, ...]] = [() for _ in texts]
-        self.job: Any = None
-        self.pool: Any = None
-        self.forked: list[int] = []
         for lang in set(langs):
             pipeline(lang)  # load before forking: the worker inherits it
-        total = sum(len(t) for t in texts)
-        if share <= 0 or total < 60_000:
+        self.chunks = _chunks(texts, langs, self.CHUNK)
+        self.worker: Any = None
+        if not parallel or sum(len(t) for t in texts) < self.MIN_PARALLEL:
             return
-        order = sorted(range(len(texts)), key=lambda i: (langs[i], i))
-        done = 0
-        for i in order:
-            if done >= share * total:
-                break
-            self.forked.append(i)
-            done += len(texts[i])
         import multiprocessing
 
-        self.pool = multiprocessing.get_context("fork").Pool(1)
-        self.job = self.pool.apply_async(_run_many, ([(langs[i], texts[i]) for i in self.forked],))
+        ctx = multiprocessing.get_context("fork")
+        self.lock = ctx.Lock()
+        self.front, self.back = ctx.RawValue("i", 0), ctx.RawValue("i", len(self.chunks))
+        self.results, send = ctx.Pipe(duplex=False)
+        self.worker = ctx.Process(target=self._work, args=(send,), daemon=True)
+        self.worker.start()
+        send.close()
+
+    @property
+    def forked(self) -> bool:
+        return self.worker is not None
+
+    def _take(self, from_front: bool) -> int | None:
+        with self.lock:
+            if self.front.value >= self.back.value:
+                return None
+            if from_front:
+                self.front.value += 1
+                return int(self.front.value - 1)
+            self.back.value -= 1
+            return int(self.back.value)
+
+    def _run_chunk(self, k: int) -> list[tuple[Entity, ...]]:
+        idx = self.chunks[k]
+        return _run(self.langs[idx[0]], [self.texts[i] for i in idx])
+
+    def _work(self, send: Any) -> None:  # in the forked worker
+        done: dict[int, list[tuple[Entity, ...]]] = {}
+        try:
+            while (k := self._take(from_front=True)) is not None:
+                done[k] = self._run_chunk(k)
+        finally:
+            send.send(done)
+            send.close()
 
     def get(self) -> list[tuple[Entity, ...]]:
-        forked = set(self.forked)
-        rest = [i for i in range(len(self.texts)) if i not in forked]
-        for lang in sorted({self.langs[i] for i in rest}):
-            idx = [i for i in rest if self.langs[i] == lang]
-            for i, ents in zip(idx, _run(lang, [self.texts[i] for i in idx])):
-                self.out[i] = ents
-        if self.job is not None:
-            for i, ents in zip(self.forked, self.job.get()):
-                self.out[i] = ents
-            self.pool.close()
-            self.pool.join()
-            self.job = self.pool = None
-        return self.out
+        done: dict[int, list[tuple[Entity, ...]]] = {}
+        if self.worker is not None:
+            while (k := self._take(from_front=False)) is not None:
+                done[k] = self._run_chunk(k)
+            try:
+                done.update(self.results.recv())
+            except EOFError:  # the worker died: the caller does what it did not send
+                pass
+            self.worker.join()
+            self.worker = None
+        done.update({k: self._run_chunk(k) for k in range(len(self.chunks)) if k not in done})
+        out: list[tuple[Entity, ...]] = [() for _ in self.texts]
+        for k, ents in done.items():
+            for i, e in zip(self.chunks[k], ents):
+                out[i] = e
+        return out
 
 
-def _run_many(items: list[tuple[str, str]]) -> list[tuple[Entity, ...]]:
-    out: list[tuple[Entity, ...]] = []
-    for lang in dict.fromkeys(lang for lang, _ in items):
-        out.extend(_run(lang, [t for g, t in items if g == lang]))
+def _chunks(texts: list[str], langs: list[str], size: int) -> list[list[int]]:
+    """Text indices in runs of one language and about `size` characters, in order."""
+    out: list[list[int]] = []
+    chars = 0
+    for i in sorted(range(len(texts)), key=lambda i: (langs[i], i)):
+        if not out or chars >= size or langs[out[-1][0]] != langs[i]:
+            out.append([])
+            chars = 0
+        out[-1].append(i)
+        chars += len(texts[i])
     return out
 
 

@@ -1,11 +1,13 @@
 """The theme classifier (scikit-learn only), trained on the hand-labelled clauses
 (theme_labels.py) against the taxonomy (theme_taxonomy.py): calibrated thresholds, evidence.
 
-Two views of a text, each with one logistic regression per theme: character n-gram TF-IDF plus
-counts of the taxonomy's seed phrases per theme (works for Chinese without a segmenter), and the
-multilingual sentence embedding (USE). Their probabilities are averaged with a weight; the C of
-each view, the weight and each theme's threshold are chosen by cross-validation on the training
-split. The test split is never used for fitting or choosing anything.
+Two views of a text, whose probabilities are averaged with a weight: a logistic regression per
+theme on character n-gram TF-IDF plus counts of the taxonomy's seed phrases per theme (works for
+Chinese without a segmenter), and a copy of the multilingual sentence encoder USE fine-tuned on
+the labels (theme_encoder.py). The C, the weight and each theme's threshold are chosen by
+cross-validation on the training split; the test split is never used for fitting or choosing
+anything. (A logistic regression on the frozen USE vectors the search index stores was a view
+until the fine-tuned encoder came: with it, that view added nothing in CV, 0.761 vs 0.763.)
 """
 
 from __future__ import annotations
@@ -33,37 +35,40 @@ class ThemeModel:
     classifiers: list[Any]  # on TF-IDF + seed-phrase counts
     thresholds: list[float]
     C: float
-    vector_classifiers: list[Any]  # on sentence embeddings (empty when vector_weight is 0)
-    vector_weight: float  # share of the embedding view in the averaged probability
-    vector_C: float
-    embedder_name: str
     train_ids: list[str] = field(default_factory=list)
     train_themes: list[tuple[str, ...]] = field(default_factory=list)
     train_matrix: Any = None  # TF-IDF rows of the training clauses, for nearest examples
+    encoder: dict[str, np.ndarray] | None = None  # fine-tuned USE layers (theme_encoder.py)
+    encoder_weight: float = 0.0  # share of the fine-tuned encoder in the averaged probability
 
-    @property
-    def needs_vectors(self) -> bool:
-        return self.vector_weight > 0
+    def predict(self, texts: list[str]) -> np.ndarray:
+        """(n, themes) probabilities."""
+        return self.classify(texts).probs
 
-    def predict(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """(n, themes) probabilities; `vectors` only when the model uses embeddings."""
-        return self.classify(texts, vectors).probs
-
-    def classify(self, texts: list[str], vectors: np.ndarray | None = None) -> Classified:
+    def classify(self, texts: list[str], threads: int = 2) -> Classified:
         """Probabilities, the seed phrases found, and the nearest labelled training clauses,
-        from one TF-IDF transform and one lexicon pass over the texts."""
+        from one TF-IDF transform and one lexicon pass over the texts; `threads` for the
+        fine-tuned encoder."""
         if not texts:
             return Classified(np.zeros((0, len(self.themes))), [], [])
         tfidf = self.vectorizer.transform(texts)
         hits = [lexicon_hits(t) for t in texts]
         x = _stack(tfidf, hits)
         probs = np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
-        if self.vector_weight > 0:
-            if vectors is None or len(vectors) != len(texts):
-                raise NormScopeError("this theme classifier uses sentence embeddings: pass one vector per text")
-            by_vector = np.column_stack([clf.predict_proba(vectors)[:, 1] for clf in self.vector_classifiers])
-            probs = (1 - self.vector_weight) * probs + self.vector_weight * by_vector
+        if self.encoder is not None and self.encoder_weight > 0:
+            by_encoder = self._encoder().probs(texts, threads)
+            probs = probs + self.encoder_weight * (by_encoder - probs)
         return Classified(probs, hits, self._nearest(tfidf))
+
+    def _encoder(self) -> Any:
+        from .theme_encoder import ThemeEncoder
+
+        if self.__dict__.get("_encoder_net") is None:
+            self.__dict__["_encoder_net"] = ThemeEncoder(self.encoder or {}, len(self.themes))
+        return self.__dict__["_encoder_net"]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_encoder_net"}
 
     def _nearest(self, tfidf: Any, k: int = 2, floor: float = 0.35) -> list[list[tuple[str, float, tuple[str, ...]]]]:
         """The most similar labelled training clauses (id, TF-IDF cosine, their themes)."""
@@ -120,22 +125,8 @@ def _folds(texts: list[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(GroupKFold(folds).split(texts, groups=[order[g] for g in groups]))
 
 
-@dataclass(frozen=True)
-class Views:
-    """Sentence embeddings of labelled clauses in both recipes: the text alone (what `normscope
-    tag` sees) and heading path plus text (what ingest shares with the search index). The
-    embedding view is fitted on both and validated on the second."""
-
-    text: np.ndarray
-    with_path: np.ndarray
-
-    def fit_rows(self, idx: np.ndarray) -> np.ndarray:
-        return np.vstack([self.text[idx], self.with_path[idx]])
-
-
-def _cv_probs(texts: list[str], y: np.ndarray, C: float, views: Views | None = None, folds: int = 5) -> np.ndarray:
-    """Out-of-fold probabilities of the TF-IDF view, or of the embedding view when `views` are
-    given (same folds for both, so the two can be averaged)."""
+def _cv_probs(texts: list[str], y: np.ndarray, C: float, folds: int = 5) -> np.ndarray:
+    """Out-of-fold probabilities of the TF-IDF view (the same folds as the encoder's)."""
     from joblib import Parallel, delayed
 
     def fit_predict(xtr: Any, ytr: np.ndarray, xva: Any) -> np.ndarray:
@@ -145,11 +136,8 @@ def _cv_probs(texts: list[str], y: np.ndarray, C: float, views: Views | None = N
 
     probs = np.zeros(y.shape)
     for tr, va in _folds(texts, folds):
-        if views is None:
-            vec = _vectorizer().fit([texts[i] for i in tr])
-            xtr, xva, ytr = _features(vec, [texts[i] for i in tr]), _features(vec, [texts[i] for i in va]), y[tr]
-        else:
-            xtr, xva, ytr = views.fit_rows(tr), views.with_path[va], np.vstack([y[tr], y[tr]])
+        vec = _vectorizer().fit([texts[i] for i in tr])
+        xtr, xva, ytr = _features(vec, [texts[i] for i in tr]), _features(vec, [texts[i] for i in va]), y[tr]
         cols = Parallel(n_jobs=2)(delayed(fit_predict)(xtr, ytr[:, k], xva) for k in range(y.shape[1]))
         for k, col in enumerate(cols):
             probs[va, k] = col
@@ -174,59 +162,71 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-# At ingest the embedding view costs no extra encoding: it reads the vectors the search index
-# is built from (same model and recipe, cached by content hash; see vectors.leaf_vectors).
 TEXT_C = (8.0, 16.0, 32.0)
-VECTOR_C = (1.0, 4.0, 16.0)
-VECTOR_WEIGHTS = (0.3, 0.4, 0.5, 0.6)
-TOLERANCE = 0.01  # CV macro-F1 given up for a model without the embedding view
+ENCODER_WEIGHTS = (0.4, 0.5, 0.6, 0.7)
+TOLERANCE = 0.01  # CV macro-F1 given up for the cheaper model (no fine-tuned encoder to run)
 
 
-def train(rows: list[Labelled], views: Views | None, embedder_name: str) -> tuple[ThemeModel, dict[str, float]]:
-    """Fit on the given (training) rows: choose each view's C and the embedding view's weight by
-    5-fold CV macro-F1 over containment groups (the TF-IDF view alone is preferred when within
-    TOLERANCE of the best), calibrate each theme's threshold on the CV probabilities, refit on
-    all rows."""
+def train(rows: list[Labelled], encoder: bool = True) -> tuple[ThemeModel, dict[str, float]]:
+    """Fit on the given (training) rows: choose C and the encoder's weight by 5-fold CV macro-F1
+    over containment groups (the TF-IDF view alone is preferred when within TOLERANCE of the
+    best), calibrate each theme's threshold on the CV probabilities, refit on all rows.
+    `encoder`: also fine-tune USE (five times for CV, once on all rows: ~16 minutes on 2 cores)."""
     themes = theme_names()
     texts = [r.text for r in rows]
     y = label_matrix(rows, themes)
     by_text = {C: _cv_probs(texts, y, C) for C in TEXT_C}
-    by_vector = {C: _cv_probs(texts, y, C, views) for C in VECTOR_C} if views is not None else {}
-    scores: dict[str, float] = {}
-    runs: list[tuple[float, float, float, float, list[float]]] = []
-    combos = [(C, 0.0, 0.0) for C in TEXT_C]
-    combos += [(C, vC, w) for C in TEXT_C for vC in by_vector for w in VECTOR_WEIGHTS]
-    for C, vC, w in combos:
-        probs = by_text[C] if w == 0 else (1 - w) * by_text[C] + w * by_vector[vC]
-        thresholds = [_best_threshold(y[:, k], probs[:, k]) for k in range(len(themes))]
-        macro = float(np.mean([_f1(y[:, k], probs[:, k] >= thresholds[k]) for k in range(len(themes))]))
-        scores[f"C={C:g}" + (f",vC={vC:g},w={w:g}" if w else "")] = macro
-        runs.append((macro, C, vC, w, thresholds))
+    by_encoder = _cv_encoder(rows, y) if encoder else None
+    runs: list[tuple[float, float, float, list[float]]] = []  # (macro-F1, C, encoder weight, thresholds)
+    for C in TEXT_C:
+        for weight in (0.0, *(ENCODER_WEIGHTS if by_encoder is not None else ())):
+            probs = by_text[C] if by_encoder is None else by_text[C] + weight * (by_encoder - by_text[C])
+            thresholds = [_best_threshold(y[:, k], probs[:, k]) for k in range(len(themes))]
+            macro = float(np.mean([_f1(y[:, k], probs[:, k] >= thresholds[k]) for k in range(len(themes))]))
+            runs.append((macro, C, weight, thresholds))
     top = max(r[0] for r in runs)
-    light = [r for r in runs if r[3] == 0 and r[0] >= top - TOLERANCE]
-    _, C, vC, weight, chosen = max(light or runs, key=lambda r: r[0])
+    light = [r for r in runs if r[2] == 0 and r[0] >= top - TOLERANCE]
+    _, C, weight, chosen = max(light or runs, key=lambda r: r[0])
     vec = _vectorizer().fit(texts)
     x = _features(vec, texts)
-    classifiers = [_fit_one(x, y[:, k], C) for k in range(len(themes))]
-    vector_classifiers = []
-    if weight > 0 and views is not None:
-        both, y2 = views.fit_rows(np.arange(len(rows))), np.vstack([y, y])
-        vector_classifiers = [_fit_one(both, y2[:, k], vC) for k in range(len(themes))]
+    tuned = None
+    if weight > 0:
+        from .theme_encoder import fine_tune
+
+        tuned = fine_tune(*_encoder_rows(rows, y))
     model = ThemeModel(
         themes=themes,
         vectorizer=vec,
-        classifiers=classifiers,
+        classifiers=[_fit_one(x, y[:, k], C) for k in range(len(themes))],
         thresholds=[float(t) for t in chosen],
         C=C,
-        vector_classifiers=vector_classifiers,
-        vector_weight=weight,
-        vector_C=vC if weight > 0 else 0.0,
-        embedder_name=embedder_name if weight > 0 else "",
         train_ids=[r.id for r in rows],
         train_themes=[r.themes for r in rows],
         train_matrix=vec.transform(texts).astype(np.float32),  # nearest examples only: half the size
+        encoder=tuned,
+        encoder_weight=weight,
     )
-    return model, scores
+    return model, {f"C={C:g}" + (f",encoder={w:g}" if w else ""): m for m, C, w, _ in runs}
+
+
+def _encoder_rows(rows: list[Labelled], y: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each clause twice: its text, and its heading path plus text (the search index's recipe).
+    The encoder reads text alone at ingest and in `normscope tag`; the second form is extra
+    training data (it was also the ingest input until it proved too slow, see README)."""
+    from .embed import embedding_text
+
+    return [r.text for r in rows] + [embedding_text(list(r.path), r.text) for r in rows], np.vstack([y, y])
+
+
+def _cv_encoder(rows: list[Labelled], y: np.ndarray) -> np.ndarray:
+    """Out-of-fold probabilities of the fine-tuned encoder (same folds as the other views)."""
+    from .theme_encoder import ThemeEncoder, fine_tune
+
+    probs = np.zeros(y.shape)
+    for tr, va in _folds([r.text for r in rows], 5):
+        tuned = fine_tune(*_encoder_rows([rows[i] for i in tr], y[tr]))
+        probs[va] = ThemeEncoder(tuned, y.shape[1]).probs([rows[i].text for i in va])
+    return probs
 
 
 def save(model: ThemeModel, path: Path = CLASSIFIER) -> None:
@@ -252,10 +252,6 @@ class ThemeReport:
     precision: float
     recall: float
     f1: float
-
-
-def evaluate(model: ThemeModel, rows: list[Labelled], vectors: np.ndarray | None = None) -> list[ThemeReport]:
-    return scored(model, rows, model.predict([r.text for r in rows], vectors))
 
 
 def scored(model: ThemeModel, rows: list[Labelled], probs: np.ndarray) -> list[ThemeReport]:

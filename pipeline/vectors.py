@@ -42,8 +42,8 @@ def leaf_vectors(
     store: Store, embedder: Embedder, clauses: list[Clause], advance: Callable[[int], Any] | None = None
 ) -> dict[str, np.ndarray]:
     """Vectors of the clauses without children, by content hash: cached ones read, the rest
-    embedded (heading path plus text, long texts in windows) and cached. Ingest calls this once
-    per document for the theme classifier, and the index then finds them cached."""
+    embedded (heading path plus text, long texts in windows) and cached, so re-indexing or
+    re-ingesting unchanged clauses encodes nothing."""
     kids = by_parent(clauses)
     paths = heading_paths(clauses)
     leaves = [c for c in clauses if c.id not in kids]

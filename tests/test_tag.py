@@ -168,61 +168,25 @@ def test_tag_command_reads_stdin_lines_and_json():
         assert set(row) >= {"entities", "obligation", "themes", "theme_scores"}
 
 
-class CountingEmbedder:
-    """The real multilingual embedder, counting the texts it is asked to encode."""
-
-    def __init__(self) -> None:
-        from pipeline.embed import multilingual
-
-        self.inner = multilingual()
-        self.name, self.dim = self.inner.name, self.inner.dim
-        self.encoded = 0
-
-    def encode(self, texts: list[str]):
-        self.encoded += len(texts)
-        return self.inner.encode(texts)
-
-
-def test_ingest_encodes_each_clause_once_for_themes_and_index(tmp_path):
-    """The theme classifier reads the vectors the search index is built from: ingest computes
-    them while tagging, and the index then finds every one cached."""
-    from conftest import corpus_file
-
-    from pipeline import vectors
-    from pipeline.ingest import ingest_file
-    from pipeline.settings import Settings
-    from pipeline.store import Store
-    from pipeline.tree import by_parent
-
-    model = tm.load()
-    assert model.needs_vectors and model.embedder_name == "use-multilingual-v3"
-    settings = Settings(home=tmp_path)
-    with Store(settings.db_path) as store:
-        result = ingest_file(corpus_file("tc260-practice-guide-genai-content-labeling-2023-zh.pdf"), store, settings)
-        assert result.error is None, result.error
-        clauses = store.clauses(result.slug)
-        kids = by_parent(clauses)
-        leaves = {c.content_hash for c in clauses if c.id not in kids}
-        assert set(vectors.cached_vectors(store, model.embedder_name, sorted(leaves))) == leaves
-        counting = CountingEmbedder()
-        index = vectors.update(store, settings, counting, [result.slug])
-        assert counting.encoded == 0 and len(index.ids()) == len(clauses)
-
-
-def test_given_vectors_tag_like_computed_ones(corpus_home):
-    """Tagging with the store's cached vectors gives the themes tagging computes on its own."""
+def test_parallel_tagging_tags_like_one_process(corpus_home, monkeypatch):
+    """With a forked worker sharing the spaCy work chunk by chunk (and the encoder on one thread
+    meanwhile), tagging gives the tags it gives in one process."""
     from pipeline.annotate import tag_clauses
     from pipeline.settings import Settings
     from pipeline.store import Store
-    from pipeline.vectors import leaf_vectors
+    from pipeline.tag import PendingEntities
 
     with Store(Settings(home=corpus_home).db_path) as store:
         clauses = store.clauses("cac-interim-measures-genai-services-2023-zh")
-        cached = leaf_vectors(store, CountingEmbedder(), clauses)
-    given = tag_clauses(clauses, "zh", vectors=cached, parallel=False)
-    computed = tag_clauses(clauses, "zh", parallel=False)
-    assert given.keys() == computed.keys()
-    for cid, tags in given.items():
-        assert tags.themes == computed[cid].themes
-        assert [s.score for s in tags.scores] == pytest.approx([s.score for s in computed[cid].scores], abs=1e-4)
-    assert sum(1 for t in given.values() if t.themes) > len(given) / 2
+    monkeypatch.setattr(PendingEntities, "MIN_PARALLEL", 0)
+    monkeypatch.setattr(PendingEntities, "CHUNK", 500)  # many chunks for two takers
+    texts, langs = [c.text for c in clauses], ["zh"] * len(clauses)
+    pending = PendingEntities(texts, langs, parallel=True)
+    assert pending.forked and pending.get() == PendingEntities(texts, langs).get()
+    forked = tag_clauses(clauses, "zh", parallel=True)
+    alone = tag_clauses(clauses, "zh", parallel=False)
+    assert forked.keys() == alone.keys()
+    for cid, tags in forked.items():
+        assert tags.themes == alone[cid].themes and tags.entities == alone[cid].entities
+        assert [s.score for s in tags.scores] == pytest.approx([s.score for s in alone[cid].scores], abs=1e-4)
+    assert sum(1 for t in forked.values() if t.themes) > len(forked) / 2
