@@ -2,10 +2,10 @@
 
 Stages timed on one file: `process()` (extraction with its page workers, clean-up,
 segmentation), the search index's sentence embeddings of its clauses (`vectors.leaf_vectors`
-into an empty store), and `tag_clauses()` (spaCy entities with the rule component, obligations, the theme classifier
-including its fine-tuned encoder; one forked worker shares the spaCy work). Models are loaded once before the
-timed tagging run and the load time is printed separately. On a 2-core machine absolute times
-vary with load; compare the stages as a ratio.
+into an empty store), and `tag_clauses()` (spaCy entities with the rule component, obligations,
+the theme classifier including its fine-tuned encoder; one forked worker shares the spaCy work).
+Models are loaded once before the timed tagging run and the load time is printed separately.
+On a 2-core machine absolute times vary with load; compare the stages as a ratio.
 
     python bench/bench_tag.py [--pdf PATH] [--repeat N] [--json]
 """

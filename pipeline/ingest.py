@@ -154,8 +154,7 @@ def retag(store: Store, slugs: list[str] | None = None) -> list[tuple[str, int]]
     for info in store.documents():
         if slugs and info.slug not in slugs:
             continue
-        clauses = store.clauses(info.slug)
-        tags = tag_clauses(clauses, info.language)
+        tags = tag_clauses(store.clauses(info.slug), info.language)
         store.save_tags(info.slug, tags, TAGGER_VERSION)
         done.append((info.slug, len(tags)))
     return done

@@ -10,7 +10,8 @@ all-MiniLM-L6-v2 (whose vocabulary lacks most Chinese characters).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -186,16 +187,12 @@ class ThemeEncoder:
         return out
 
 
-class _threads:
+@contextmanager
+def _threads(n: int) -> Iterator[None]:
     """torch's intra-op threads for a block (restored after)."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.before = 0
-
-    def __enter__(self) -> None:
-        self.before = torch.get_num_threads()
-        torch.set_num_threads(self.n)
-
-    def __exit__(self, *exc: Any) -> None:
-        torch.set_num_threads(self.before)
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -1,4 +1,4 @@
-"""The theme classifier (scikit-learn only), trained on the hand-labelled clauses
+"""The theme classifier (scikit-learn, and PyTorch for its encoder), trained on the hand-labelled clauses
 (theme_labels.py) against the taxonomy (theme_taxonomy.py): calibrated thresholds, evidence.
 
 Two views of a text, whose probabilities are averaged with a weight: a logistic regression per
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import pickle
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +56,18 @@ class ThemeModel:
         x = _stack(tfidf, hits)
         probs = np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
         if self.encoder is not None and self.encoder_weight > 0:
-            by_encoder = self._encoder().probs(texts, threads)
+            by_encoder = self._encoder_net.probs(texts, threads)
             probs = probs + self.encoder_weight * (by_encoder - probs)
         return Classified(probs, hits, self._nearest(tfidf))
 
-    def _encoder(self) -> Any:
+    @cached_property
+    def _encoder_net(self) -> Any:
         from .theme_encoder import ThemeEncoder
 
-        if self.__dict__.get("_encoder_net") is None:
-            self.__dict__["_encoder_net"] = ThemeEncoder(self.encoder or {}, len(self.themes))
-        return self.__dict__["_encoder_net"]
+        return ThemeEncoder(self.encoder or {}, len(self.themes))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_encoder_net"}
+        return {k: v for k, v in self.__dict__.items() if k != "_encoder_net"}  # built again on use
 
     def _nearest(self, tfidf: Any, k: int = 2, floor: float = 0.35) -> list[list[tuple[str, float, tuple[str, ...]]]]:
         """The most similar labelled training clauses (id, TF-IDF cosine, their themes)."""
@@ -137,8 +136,8 @@ def _cv_probs(texts: list[str], y: np.ndarray, C: float, folds: int = 5) -> np.n
     probs = np.zeros(y.shape)
     for tr, va in _folds(texts, folds):
         vec = _vectorizer().fit([texts[i] for i in tr])
-        xtr, xva, ytr = _features(vec, [texts[i] for i in tr]), _features(vec, [texts[i] for i in va]), y[tr]
-        cols = Parallel(n_jobs=2)(delayed(fit_predict)(xtr, ytr[:, k], xva) for k in range(y.shape[1]))
+        xtr, xva = _features(vec, [texts[i] for i in tr]), _features(vec, [texts[i] for i in va])
+        cols = Parallel(n_jobs=2)(delayed(fit_predict)(xtr, y[tr, k], xva) for k in range(y.shape[1]))
         for k, col in enumerate(cols):
             probs[va, k] = col
     return probs
@@ -171,7 +170,7 @@ def train(rows: list[Labelled], encoder: bool = True) -> tuple[ThemeModel, dict[
     """Fit on the given (training) rows: choose C and the encoder's weight by 5-fold CV macro-F1
     over containment groups (the TF-IDF view alone is preferred when within TOLERANCE of the
     best), calibrate each theme's threshold on the CV probabilities, refit on all rows.
-    `encoder`: also fine-tune USE (five times for CV, once on all rows: ~16 minutes on 2 cores)."""
+    `encoder`: also fine-tune USE (five times for CV, once on all rows: ~10 minutes on 2 cores)."""
     themes = theme_names()
     texts = [r.text for r in rows]
     y = label_matrix(rows, themes)
