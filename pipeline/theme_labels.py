@@ -59,10 +59,13 @@ def _read_labels(folder: Path = LABELS) -> list[Labelled]:
 
 
 def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) -> dict[str, str]:
-    """Train/test by a hash of each group of texts that contain one another, so a paragraph and
-    the article holding it never straddle the split. Splits already recorded are kept, and new
-    members of a recorded group join that group's side."""
+    """Train/test by groups of texts that contain one another, so a paragraph and the article
+    holding it never straddle the split. With nothing recorded, a group's side is drawn by a hash
+    of its first id (TEST_SHARE in 10 go to test). Once a split is recorded the test side is
+    fixed, so scores stay comparable as labels grow: recorded splits are kept, new members of a
+    recorded group join that group's side, and new groups go to training."""
     recorded = recorded or {}
+    frozen = bool(recorded)
     groups: dict[int, list[str]] = {}
     for g, r in zip(containment_groups([r.text for r in rows]), rows):
         groups.setdefault(g, []).append(r.id)
@@ -76,6 +79,8 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
             )
         if known:
             side = known.pop()
+        elif frozen:
+            side = "train"
         else:
             h = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16)
             side = "test" if h % 10 < TEST_SHARE else "train"
@@ -86,7 +91,7 @@ def assign_splits(rows: list[Labelled], recorded: dict[str, str] | None = None) 
 
 def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelled]:
     """The labelled clauses with the split recorded in split.tsv; clauses labelled since are
-    assigned by the same rule (`normscope train themes` records them before fitting)."""
+    assigned by `assign_splits` (`normscope train themes` records them before fitting)."""
     rows = _read_labels(folder)
     recorded = {}
     if split_file.exists():

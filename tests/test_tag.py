@@ -113,7 +113,12 @@ def test_a_new_label_joining_both_sides_of_the_split_is_refused():
     with pytest.raises(NormScopeError, match="both sides of the split"):
         tl.assign_splits([*rows, joins], recorded)
     alone = tl.Labelled("x:alone", "x", "en", "A clause about nothing labelled yet, zebra quokka.", (), split="train")
-    assert tl.assign_splits([*rows, alone], recorded)["x:alone"] in ("train", "test")
+    assert tl.assign_splits([*rows, alone], recorded)["x:alone"] == "train"  # the test side is fixed
+    inside = tl.Labelled("x:inside", "x", "en", test.text[: len(test.text) // 2 + 20], (), split="train")
+    if inside.text != test.text:
+        assert tl.assign_splits([*rows, inside], recorded)["x:inside"] == "test"  # joins its group
+    drawn = tl.assign_splits(rows)  # nothing recorded: drawn by hash, about TEST_SHARE in 10
+    assert 0.2 < sum(side == "test" for side in drawn.values()) / len(drawn) < 0.4
 
 
 def test_labelled_split_is_fixed_and_never_straddles_containment():
