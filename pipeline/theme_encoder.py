@@ -32,6 +32,7 @@ SEED = 0
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # USE's n-gram branches: (width, tokens of left context)
 _FROZEN = ("scale", "lo", "eps")  # token table dequantisation and the layer-norm epsilon
 _SCALE = 10.0  # the unit sentence vector is scaled before the theme outputs
+_WIDTH = 512  # USE's sentence vector
 
 
 class ThemeNetwork(nn.Module):
@@ -54,7 +55,7 @@ class ThemeNetwork(nn.Module):
                 if name not in _FROZEN and not name.startswith("head_")
             }
         )
-        self.head = nn.Linear(512, themes)
+        self.head = nn.Linear(_WIDTH, themes)
         if tuned is not None:
             self.head.weight.data = torch.tensor(np.asarray(tuned["head_W"], dtype=np.float32))
             self.head.bias.data = torch.tensor(np.asarray(tuned["head_b"], dtype=np.float32))
@@ -167,10 +168,17 @@ class ThemeEncoder:
         self._net: ThemeNetwork | None = None
 
     def probs(self, texts: list[str], threads: int = 2, budget: int = 4096) -> np.ndarray:
-        """(n, themes) probabilities; texts sorted by length go in batches of about `budget` tokens."""
+        """(n, themes) probabilities."""
+        return self.scores(texts, threads, budget)[0]
+
+    def scores(self, texts: list[str], threads: int = 2, budget: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+        """(n, themes) probabilities and the (n, 512) unit sentence vectors they are read from
+        (the tuned network's, so texts near in them are near in theme); texts sorted by length
+        go in batches of about `budget` tokens."""
         out = np.zeros((len(texts), self.themes), dtype=np.float32)
+        vectors = np.zeros((len(texts), _WIDTH), dtype=np.float32)
         if not texts:
-            return out
+            return out, vectors
         with _threads(threads), torch.inference_mode():
             if self._net is None:
                 self._net = ThemeNetwork(use_network(), self.themes, self.tuned).eval()
@@ -182,9 +190,11 @@ class ThemeEncoder:
                 while stop < len(order) and (stop - start + 1) * len(ids[order[stop]]) <= budget:
                     stop += 1
                 batch = order[start:stop]
-                out[batch] = torch.sigmoid(self._net([ids[i] for i in batch])).numpy()
+                v = self._net.sentence_vectors([ids[i] for i in batch])
+                vectors[batch] = v.numpy()
+                out[batch] = torch.sigmoid(self._net.head(v * _SCALE)).numpy()
                 start = stop
-        return out
+        return out, vectors
 
 
 @contextmanager

@@ -26,6 +26,11 @@ from .theme_labels import LABELS, Labelled, containment_groups, label_matrix
 from .theme_taxonomy import lexicon_hits, theme_names
 
 CLASSIFIER = LABELS / "classifier.pkl"
+# Nearest labelled examples shown as evidence: cosine floors, by what the similarity is read from.
+# On a CV fold (580 clauses), the nearest training clause above the floor shared a theme with the
+# clause 93 % of the time with the encoder at 0.7 (98 % of clauses had one), 81 % with TF-IDF at 0.35.
+NEAR_TFIDF = 0.35  # character n-gram TF-IDF (models without the fine-tuned encoder)
+NEAR_ENCODER = 0.7  # the fine-tuned encoder's sentence vectors
 
 
 @dataclass
@@ -37,9 +42,10 @@ class ThemeModel:
     C: float
     train_ids: list[str] = field(default_factory=list)
     train_themes: list[tuple[str, ...]] = field(default_factory=list)
-    train_matrix: Any = None  # TF-IDF rows of the training clauses, for nearest examples
+    train_matrix: Any = None  # TF-IDF rows of the training clauses: nearest examples without an encoder
     encoder: dict[str, np.ndarray] | None = None  # fine-tuned USE layers (theme_encoder.py)
     encoder_weight: float = 0.0  # share of the fine-tuned encoder in the averaged probability
+    train_vectors: np.ndarray | None = None  # the encoder's vectors of the training clauses (float16)
 
     def predict(self, texts: list[str]) -> np.ndarray:
         """(n, themes) probabilities."""
@@ -55,10 +61,20 @@ class ThemeModel:
         hits = [lexicon_hits(t) for t in texts]
         x = _stack(tfidf, hits)
         probs = np.column_stack([clf.predict_proba(x)[:, 1] for clf in self.classifiers])
+        vectors = None
         if self.encoder is not None and self.encoder_weight > 0:
-            by_encoder = self._encoder_net.probs(texts, threads)
+            by_encoder, vectors = self._encoder_net.scores(texts, threads)
             probs = probs + self.encoder_weight * (by_encoder - probs)
-        return Classified(probs, hits, self._nearest(tfidf))
+        if vectors is not None and self.train_vectors is not None:
+            near = self._nearest(vectors @ self.train_vectors.T.astype(np.float32), NEAR_ENCODER)
+        else:
+            near = self._nearest(self._tfidf_sims(tfidf), NEAR_TFIDF)
+        return Classified(probs, hits, near)
+
+    def _tfidf_sims(self, tfidf: Any) -> np.ndarray:
+        if self.train_matrix is None:
+            return np.zeros((tfidf.shape[0], 0), dtype=np.float32)
+        return (tfidf @ self.train_matrix.T).toarray()  # type: ignore[no-any-return]
 
     @cached_property
     def _encoder_net(self) -> Any:
@@ -69,15 +85,17 @@ class ThemeModel:
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_encoder_net"}  # built again on use
 
-    def _nearest(self, tfidf: Any, k: int = 2, floor: float = 0.35) -> list[list[tuple[str, float, tuple[str, ...]]]]:
-        """The most similar labelled training clauses (id, TF-IDF cosine, their themes)."""
-        if self.train_matrix is None:
-            return [[] for _ in range(tfidf.shape[0])]
-        sims = (tfidf @ self.train_matrix.T).toarray()
+    def _nearest(self, sims: np.ndarray, floor: float, k: int = 2) -> list[list[tuple[str, float, tuple[str, ...]]]]:
+        """The k most similar labelled training clauses at or above `floor` (id, cosine, their
+        themes), from (texts, training clauses) cosines."""
+        if sims.shape[1] == 0:
+            return [[] for _ in range(len(sims))]
+        k = min(k, sims.shape[1])
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         out = []
-        for row in sims:
-            top = np.argsort(-row)[:k]
-            out.append([(self.train_ids[j], float(row[j]), self.train_themes[j]) for j in top if row[j] >= floor])
+        for row, cand in zip(sims, top):
+            best = cand[np.argsort(-row[cand])]
+            out.append([(self.train_ids[j], float(row[j]), self.train_themes[j]) for j in best if row[j] >= floor])
         return out
 
 
@@ -188,11 +206,12 @@ def train(rows: list[Labelled], encoder: bool = True) -> tuple[ThemeModel, dict[
     _, C, weight, chosen = max(light or runs, key=lambda r: r[0])
     vec = _vectorizer().fit(texts)
     x = _features(vec, texts)
-    tuned = None
+    tuned, vectors = None, None
     if weight > 0:
-        from .theme_encoder import fine_tune
+        from .theme_encoder import ThemeEncoder, fine_tune
 
         tuned = fine_tune(*_encoder_rows(rows, y))
+        vectors = ThemeEncoder(tuned, len(themes)).scores(texts)[1].astype(np.float16)
     model = ThemeModel(
         themes=themes,
         vectorizer=vec,
@@ -201,9 +220,12 @@ def train(rows: list[Labelled], encoder: bool = True) -> tuple[ThemeModel, dict[
         C=C,
         train_ids=[r.id for r in rows],
         train_themes=[r.themes for r in rows],
-        train_matrix=vec.transform(texts).astype(np.float32),  # nearest examples only: half the size
+        # nearest examples by the encoder's vectors (a dense product, fast at any label count),
+        # else by TF-IDF (float32: half the size)
+        train_matrix=None if vectors is not None else vec.transform(texts).astype(np.float32),
         encoder=tuned,
         encoder_weight=weight,
+        train_vectors=vectors,
     )
     return model, {f"C={C:g}" + (f",encoder={w:g}" if w else ""): m for m, C, w, _ in runs}
 

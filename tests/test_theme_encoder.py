@@ -99,3 +99,22 @@ def test_only_the_opening_of_long_texts_is_tokenised_with_the_same_pieces():
     net = ThemeNetwork(use_network(), 10)
     texts = longest + [clause_with("tc260-003-2024-genai-service-basic-security-requirements-zh.pdf", "语料") * 5]
     assert net.token_ids(texts) == [net.tokenize(t)[:MAX_TOKENS] for t in texts]
+
+
+def test_nearest_examples_come_from_the_encoders_vectors():
+    """The shipped model stores its training clauses' vectors in training order (a training
+    clause's text encodes to its stored vector), so a training clause's evidence starts at cosine
+    1 (itself, or a text the encoder cannot tell apart); a Chinese corpus clause gets examples too,
+    all above the floor."""
+    model = tm.load()
+    assert model.train_vectors is not None and len(model.train_vectors) == len(model.train_ids)
+    rows = {r.id: r for r in tl.load_labels()}
+    picked = list(range(0, len(model.train_ids), 400))
+    texts = [rows[model.train_ids[i]].text for i in picked]
+    _, vectors = model._encoder_net.scores(texts)
+    stored = model.train_vectors[picked].astype(np.float32)
+    assert np.sum(vectors * stored, axis=1) == pytest.approx(np.ones(len(picked)), abs=2e-3)
+    for near in model.classify(texts).nearest:
+        assert near[0][1] == pytest.approx(1.0, abs=2e-3)
+    zh = model.classify([clause_with("tc260-003-2024-genai-service-basic-security-requirements-zh.pdf", "语料")])
+    assert zh.nearest[0] and all(sim >= tm.NEAR_ENCODER for _, sim, _ in zh.nearest[0])
