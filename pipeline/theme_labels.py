@@ -29,7 +29,7 @@ class Labelled:
     themes: tuple[str, ...]
     path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
     split: str = "train"
-    sample: str = "picked"  # how the clause came to be labelled: picked by hand, or a "random" sample
+    sample: str = "picked"  # how it came to be labelled: picked by hand, "random", "uncertain" (least sure), "rest"
 
 
 def _read_labels(folder: Path = LABELS) -> list[Labelled]:
