@@ -22,6 +22,14 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_han(text: str) -> bool:
+    """Whether the text holds any Chinese character (a regex search: cheap on long Latin text)."""
+    return _HAN.search(text) is not None
+
+
 def is_hangul(ch: str) -> bool:
     o = ord(ch)
     return 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .settings import MODELS
+from .textnorm import has_han
 
 TAXONOMY = MODELS / "themes.toml"
 
@@ -46,13 +47,10 @@ def _lexicon() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...
     return tuple(out)
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def lexicon_hits(text: str) -> dict[str, list[str]]:
     """Seed phrases found in the text, per theme (distinct, in order of appearance)."""
     hits: dict[str, list[str]] = {}
-    chinese = _CJK.search(text) is not None  # the Chinese phrases need not be looked for otherwise
+    chinese = has_han(text)  # the Chinese phrases need not be looked for otherwise
     for name, en, zh in _lexicon():
         found = [m.group(0).lower() for m in en.finditer(text)]
         if zh is not None and chinese:
