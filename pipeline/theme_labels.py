@@ -1,5 +1,7 @@
-"""The hand-labelled clauses in models/themes/labels-*.jsonl and their fixed train/test split
-(split.tsv), assigned by a hash of each group of texts that contain one another."""
+"""The hand-labelled clauses in models/themes/labels-*.jsonl, further blind readings of some of
+them (readings-*.jsonl; a clause read more than once takes the themes most readings give), and
+their fixed train/test split (split.tsv), assigned by a hash of each group of texts that contain
+one another."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
 
@@ -32,6 +35,19 @@ class Labelled:
     path: tuple[str, ...] = ()  # the clause's heading path when it was labelled (tree.heading_paths)
     split: str = "train"
     sample: str = "picked"  # how it came to be labelled: picked by hand, "random", "uncertain" (least sure), "rest"
+    readings: tuple[tuple[str, ...], ...] = ()  # every reading, the first one first, when read more than once
+
+    @property
+    def first_reading(self) -> tuple[str, ...]:
+        return self.readings[0] if self.readings else self.themes
+
+
+def consensus(readings: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The themes given by more than half of the readings; an even split goes the first
+    reading's way."""
+    counts = Counter(t for r in readings for t in r)
+    n = len(readings)
+    return tuple(sorted(t for t, c in counts.items() if 2 * c > n or (2 * c == n and t in readings[0])))
 
 
 def _read_labels(folder: Path = LABELS) -> list[Labelled]:
@@ -57,6 +73,23 @@ def _read_labels(folder: Path = LABELS) -> list[Labelled]:
                     sample=r.get("sample", "picked"),
                 ),
             )
+    more: dict[str, list[tuple[str, ...]]] = {}
+    for path in sorted(folder.glob("readings-*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r["id"] not in rows:
+                raise NormScopeError(f"{path}:{n}: {r['id']} is read again but has no label in labels-*.jsonl")
+            if r["text"] != rows[r["id"]].text:
+                raise NormScopeError(f"{path}:{n}: the text of {r['id']} differs from its labelled text")
+            bad = set(r["themes"]) - known
+            if bad:
+                raise NormScopeError(f"{path}:{n}: unknown themes {sorted(bad)}")
+            more.setdefault(r["id"], []).append(tuple(sorted(r["themes"])))
+    for cid, extra in more.items():
+        readings = [rows[cid].themes, *extra]
+        rows[cid] = replace(rows[cid], themes=consensus(readings), readings=tuple(readings))
     return list(rows.values())
 
 
@@ -101,7 +134,7 @@ def load_labels(folder: Path = LABELS, split_file: Path = SPLIT) -> list[Labelle
             cid, side = line.split("\t")
             recorded[cid] = side
     split = assign_splits(rows, recorded)
-    return [Labelled(r.id, r.doc, r.lang, r.text, r.themes, r.path, split[r.id], r.sample) for r in rows]
+    return [replace(r, split=split[r.id]) for r in rows]
 
 
 def write_split(rows: list[Labelled], split_file: Path = SPLIT) -> None:

@@ -121,6 +121,23 @@ def test_a_new_label_joining_both_sides_of_the_split_is_refused():
     assert 0.2 < sum(side == "test" for side in drawn.values()) / len(drawn) < 0.4
 
 
+def test_further_readings_decide_by_majority(tmp_path):
+    text = "Providers shall keep logs."
+    first = {"id": "x:1", "doc": "x", "lang": "en", "text": text, "themes": ["safety", "values"]}
+    (tmp_path / "labels-a.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
+    again = [["accountability", "safety"], ["accountability"]]
+    (tmp_path / "readings-a.jsonl").write_text(
+        "".join(json.dumps({"id": "x:1", "text": text, "themes": t}) + "\n" for t in again), encoding="utf-8"
+    )
+    (row,) = tl.load_labels(tmp_path, tmp_path / "split.tsv")
+    assert row.themes == ("accountability", "safety") and row.first_reading == ("safety", "values")
+    assert tl.consensus([("a", "b"), ("a",)]) == ("a", "b")  # an even split goes the first reading's way
+    other = json.dumps({"id": "x:1", "text": "Other.", "themes": []})
+    (tmp_path / "readings-b.jsonl").write_text(other, encoding="utf-8")
+    with pytest.raises(NormScopeError, match=r"readings-b.jsonl:1: the text of x:1 differs"):
+        tl.load_labels(tmp_path, tmp_path / "split.tsv")
+
+
 def test_labelled_split_is_fixed_and_never_straddles_containment():
     rows = tl.load_labels()
     assert len(rows) >= 400 and len({r.doc for r in rows}) >= 6
