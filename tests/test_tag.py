@@ -126,15 +126,14 @@ def test_further_readings_decide_by_majority(tmp_path):
     first = {"id": "x:1", "doc": "x", "lang": "en", "text": text, "themes": ["safety", "values"]}
     (tmp_path / "labels-a.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
     again = [["accountability", "safety"], ["accountability"]]
-    (tmp_path / "readings-a.jsonl").write_text(
-        "".join(json.dumps({"id": "x:1", "text": text, "themes": t}) + "\n" for t in again), encoding="utf-8"
-    )
+    lines = [json.dumps({"id": "x:1", "text_sha1": tl.text_sha1(text), "themes": t}) for t in again]
+    (tmp_path / "readings-a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (row,) = tl.load_labels(tmp_path, tmp_path / "split.tsv")
     assert row.themes == ("accountability", "safety") and row.first_reading == ("safety", "values")
     assert tl.consensus([("a", "b"), ("a",)]) == ("a", "b")  # an even split goes the first reading's way
-    other = json.dumps({"id": "x:1", "text": "Other.", "themes": []})
+    other = json.dumps({"id": "x:1", "text_sha1": tl.text_sha1("Other."), "themes": []})
     (tmp_path / "readings-b.jsonl").write_text(other, encoding="utf-8")
-    with pytest.raises(NormScopeError, match=r"readings-b.jsonl:1: the text of x:1 differs"):
+    with pytest.raises(NormScopeError, match=r"readings-b.jsonl:1: x:1 was read as another text"):
         tl.load_labels(tmp_path, tmp_path / "split.tsv")
 
 
