@@ -16,6 +16,7 @@ from pipeline.cli import app
 from pipeline.errors import NormScopeError
 from pipeline.obligation import obligation
 from pipeline.tag import entities
+from pipeline.theme_taxonomy import _trie_pattern, lexicon_hits
 
 
 def clause_with(name: str, needle: str) -> str:
@@ -119,6 +120,16 @@ def test_a_new_label_joining_both_sides_of_the_split_is_refused():
         assert tl.assign_splits([*rows, inside], recorded)["x:inside"] == "test"  # joins its group
     drawn = tl.assign_splits(rows)  # nothing recorded: drawn by hash, about TEST_SHARE in 10
     assert 0.2 < sum(side == "test" for side in drawn.values()) / len(drawn) < 0.4
+
+
+def test_prefix_factored_lexicon_finds_what_a_longest_first_alternation_finds():
+    phrases = ["data", "data quality", "data set", "dataset", "datasets", "d", "bias", "biased", "bias audit"]
+    plain = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b", re.I)
+    trie = re.compile(r"\b(?:" + _trie_pattern(phrases) + r")\b", re.I)
+    text = "Data quality and datasets; a data setting, the data set, biased data, bias audits, a bias audit, d."
+    assert [m.group(0) for m in trie.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+    hits = lexicon_hits("Providers shall ensure data quality and protect personal data against cyberattacks.")
+    assert "data quality" in hits["data-governance"] and "personal data" in hits["privacy"]
 
 
 def test_further_readings_decide_by_majority(tmp_path):
