@@ -49,8 +49,9 @@ def _lexicon() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...
 
 def _trie_pattern(phrases: list[str]) -> str:
     """One regex for a set of phrases, factored by shared prefixes ("data (?:quality|set)") so
-    the engine does not try every phrase at every position (3x faster on clause texts). Where
-    one phrase extends another the longer is tried first, as in a longest-first alternation."""
+    the engine does not try every phrase at every position (1.9x faster on clause texts, same
+    hits). Where one phrase extends another the longer is tried first, as in a longest-first
+    alternation."""
     trie: dict[str, dict] = {}
     for phrase in phrases:
         node = trie
@@ -63,9 +64,7 @@ def _trie_pattern(phrases: list[str]) -> str:
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a phrase may end here: the longer ones first, then this one
-            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
-        return body
+        return f"(?:{body})?" if "" in node else body  # a phrase may end here: longer ones first
 
     return walk(trie)
 
