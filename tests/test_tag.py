@@ -222,3 +222,36 @@ def test_parallel_tagging_tags_like_one_process(corpus_home, monkeypatch):
         assert tags.themes == alone[cid].themes and tags.entities == alone[cid].entities
         assert [s.score for s in tags.scores] == pytest.approx([s.score for s in alone[cid].scores], abs=1e-4)
     assert sum(1 for t in forked.values() if t.themes) > len(forked) / 2
+
+
+def test_english_pipeline_runs_ner_alone_unless_ner_listens_to_tok2vec(tmp_path, monkeypatch):
+    import spacy
+
+    from pipeline import tag
+
+    assert tag.pipeline("en").pipe_names == ["ner", "normscope_rules"]  # en_core_web_sm: ner has its own tok2vec
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "tok2vec"}
+    nlp.add_pipe(
+        "ner",
+        config={
+            "model": {
+                "@architectures": "spacy.TransitionBasedParser.v2",
+                "state_type": "ner",
+                "extra_state_tokens": False,
+                "hidden_width": 8,
+                "maxout_pieces": 2,
+                "use_upper": True,
+                "tok2vec": listener,
+            }
+        },
+    )
+    nlp.get_pipe("ner").add_label("ORG")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "listening")
+    monkeypatch.setattr(tag, "EN_MODELS", (str(tmp_path / "missing"), str(tmp_path / "listening")))
+    assert tag._english(spacy).pipe_names == ["tok2vec", "ner"]
+    monkeypatch.setattr(tag, "EN_MODELS", (str(tmp_path / "missing"),))
+    with pytest.raises(NormScopeError, match="no English spaCy pipeline"):
+        tag._english(spacy)
